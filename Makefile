@@ -1,0 +1,61 @@
+# Kiosque Santé — set-up and checks on a Debian 12 machine.
+#   make demo   installs what is missing, then starts the kiosk in demo mode
+#   make test   installs what is missing (with the test tools), then runs the whole suite under Xvfb
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+XVFB   := xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp"
+
+# Runtime: display server libraries Kivy needs, the voice, sound output.
+APT_RUN  := python3-venv libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0 \
+            libmtdev1 libgl1 libgl1-mesa-dri libegl1 espeak-ng alsa-utils sox xvfb xauth
+# Tests: OCR and QR reading of screenshots, gettext tools, systemd and Debian packaging checks.
+APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot
+
+.PHONY: demo test setup setup-test system system-test shots bench clean
+
+demo: setup
+	$(BIN)/kiosk run --demo
+
+test: setup-test
+	$(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: system $(VENV)/.installed
+setup-test: system-test $(VENV)/.installed-test
+
+system:
+	@missing=$$(for p in $(APT_RUN); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets système : $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+system-test: system
+	@missing=$$(for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets système : $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+shots: setup
+	$(XVFB) $(BIN)/kiosk shots --out shots --all
+
+bench: setup
+	$(XVFB) $(BIN)/kiosk bench startup
+
+clean:
+	rm -rf $(VENV) shots build *.egg-info

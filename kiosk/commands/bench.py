@@ -1,0 +1,82 @@
+"""`kiosk bench …`: benchmarks that print figures (never tests)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from kiosk.cli import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bench", help="mesurer les performances",
+                                   description="Mesures de performance, affichées en chiffres.")
+    sub = parser.add_subparsers(dest="bench", metavar="MESURE")
+    startup = sub.add_parser("startup", help="temps de démarrage et mémoire, comparés à une fenêtre Kivy nue")
+    startup.add_argument("--runs", type=int, default=5, help="nombre de démarrages de chaque sorte (5)")
+    startup.set_defaults(func=bench_startup)
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def _probe(kind: str, env: dict[str, str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.ui.bench_probe", kind],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("FRAME "):
+            elapsed = time.perf_counter() - start
+            peak_kib = int(line.split()[1])
+            proc.wait(timeout=60)
+            return elapsed, peak_kib
+    proc.wait(timeout=60)
+    raise UserError(f"La mesure « {kind} » n'a pas pu afficher de fenêtre (code {proc.returncode}).")
+
+
+def _display_env() -> tuple[dict[str, str], subprocess.Popen | None]:
+    env = dict(os.environ)
+    env["KIVY_HOME"] = tempfile.mkdtemp(prefix="kiosk-bench-kivy-")
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return env, None
+    if not shutil.which("Xvfb"):
+        raise UserError("Aucun écran n'est disponible : lancez la mesure avec un écran ou installez Xvfb.")
+    display = ":97"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    env["DISPLAY"] = display
+    return env, xvfb
+
+
+def bench_startup(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        raise UserError("Le nombre de démarrages doit être au moins 1.")
+    env, xvfb = _display_env()
+    try:
+        _probe("bare", env)  # warm the file cache for both
+        _probe("kiosk", env)
+        results: dict[str, list[tuple[float, int]]] = {"bare": [], "kiosk": []}
+        for _ in range(args.runs):
+            for kind in ("bare", "kiosk"):
+                results[kind].append(_probe(kind, env))
+    finally:
+        if xvfb:
+            xvfb.terminate()
+        shutil.rmtree(env["KIVY_HOME"], ignore_errors=True)
+    figures = {}
+    for kind, runs in results.items():
+        figures[kind] = (statistics.median(t for t, _ in runs), max(m for _, m in runs) / 1024)
+    (bare_t, bare_m), (kiosk_t, kiosk_m) = figures["bare"], figures["kiosk"]
+    print(f"runs per kind            : {args.runs}")
+    print(f"bare Kivy window, 6 btns : first frame {bare_t * 1000:7.0f} ms   peak memory {bare_m:6.1f} MiB")
+    print(f"kiosk Welcome screen     : first frame {kiosk_t * 1000:7.0f} ms   peak memory {kiosk_m:6.1f} MiB")
+    print(f"ratio kiosk / bare       : time {kiosk_t / bare_t:.2f}x   memory {kiosk_m / bare_m:.2f}x   (aim <= 1.30x)")
+    return 0

@@ -1,0 +1,64 @@
+"""`kiosk run`: start the kiosk (demo mode by default)."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.cli import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="démarrer la borne",
+        description="Démarre la borne. Sans option, elle utilise les patients fictifs de démonstration.",
+    )
+    parser.add_argument("--demo", action="store_true", help="patients fictifs, sans réseau (par défaut)")
+    parser.add_argument("--training", action="store_true",
+                        help="mode formation : patients fictifs, aucune connexion réseau")
+    parser.add_argument("--backend", metavar="URL", help="adresse du serveur FHIR à utiliser")
+    parser.add_argument("--windowed", action="store_true", help="dans une fenêtre plutôt qu'en plein écran")
+    parser.add_argument("--lang", metavar="LANGUE", help="langue de départ (fr, en)")
+    parser.add_argument("--config", metavar="FICHIER", help="fichier de réglages TOML")
+    parser.set_defaults(func=run)
+
+
+def settings_from_args(args: argparse.Namespace):
+    from kiosk import settings as settings_mod
+
+    settings = settings_mod.load(args.config)
+    changes: dict = {}
+    if getattr(args, "backend", None):
+        if args.demo or args.training:
+            raise UserError("Choisissez --backend ou --demo/--training, pas les deux.")
+        changes["backend"] = args.backend
+    elif getattr(args, "demo", False):
+        changes["backend"] = "demo"
+    if getattr(args, "training", False):
+        changes["training"] = True
+        changes["backend"] = "demo"
+    if getattr(args, "lang", None):
+        if args.lang not in settings_mod.LANGUAGES_AVAILABLE:
+            raise UserError(
+                f"La langue « {args.lang} » n'existe pas : choisissez parmi "
+                + ", ".join(settings_mod.LANGUAGES_AVAILABLE) + "."
+            )
+        langs = [args.lang] + [lang for lang in settings.languages if lang != args.lang]
+        changes["languages"] = tuple(langs)
+    if getattr(args, "windowed", False):
+        changes["fullscreen"] = False
+    return settings.replace(**changes) if changes else settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.app import build_services
+
+    settings = settings_from_args(args)
+    services = build_services(settings)
+    try:
+        from kiosk.ui.app import run_app
+
+        run_app(services, windowed=not settings.fullscreen)
+    finally:
+        services.close()
+    return 0

@@ -1,0 +1,1 @@
+"""Kivy user interface: the only package that imports kivy."""
