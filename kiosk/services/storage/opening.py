@@ -1,0 +1,164 @@
+"""How the kiosk opens its store: installed (key from systemd or the key file)
+or ephemeral (demo: a throw-away encrypted store, removed on close)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from kiosk.core.audit import AuditAction
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.services.storage.helper_accounts import HelperAccounts
+from kiosk.services.storage.journal import SqlJournal
+from kiosk.services.storage.keys import (
+    KEY_FILE_NAME,
+    KeyMaterial,
+    LoadedKey,
+    create_key_file,
+    credential_path,
+    ensure_private_dir,
+    find_master_key,
+)
+from kiosk.services.storage.migrations import LATEST_VERSION
+from kiosk.services.storage.store import DB_FILE_NAME, Store
+from kiosk.services.storage.stored_settings import StoredSettings
+
+
+@dataclass
+class Storage:
+    """Everything the kiosk keeps: the store, the journal, helper accounts, settings."""
+
+    store: Store
+    journal: SqlJournal
+    helpers: HelperAccounts
+    settings: StoredSettings
+    key_source: str  # "credential", "file" or "memory"
+    _cleanup: weakref.finalize | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def __enter__(self) -> "Storage":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _assemble(store: Store, keys: KeyMaterial, clock: Clock, source: str, cleanup=None) -> Storage:
+    journal = SqlJournal(store, keys, clock)
+    return Storage(
+        store=store,
+        journal=journal,
+        helpers=HelperAccounts(store, journal, clock),
+        settings=StoredSettings(store, journal, clock),
+        key_source=source,
+        _cleanup=cleanup,
+    )
+
+
+def open_installed(
+    state_dir: Path,
+    *,
+    clock: Clock | None = None,
+    environ: Mapping[str, str] | None = None,
+    purpose: str | None = None,
+) -> Storage:
+    """Open the store of an installed kiosk; StoreError (one French sentence) if anything is wrong.
+
+    `purpose` (a short token such as "kiosk" or "admin") journals a STORE_OPENED entry;
+    None opens without writing anything (for read-only checks).
+    """
+    clock = clock or SystemClock()
+    loaded = find_master_key(Path(state_dir), environ)
+    keys = KeyMaterial.from_master(loaded.master)
+    store = Store(Path(state_dir) / DB_FILE_NAME, keys)
+    storage = _assemble(store, keys, clock, loaded.source)
+    if purpose is not None:
+        try:
+            storage.journal.append(AuditAction.STORE_OPENED, details={"purpose": purpose})
+        except BaseException:
+            storage.close()
+            raise
+    return storage
+
+
+@dataclass(frozen=True)
+class InitResult:
+    key: LoadedKey
+    key_created: bool
+    store_created: bool
+    database: Path
+
+
+def initialise(
+    state_dir: Path, *, clock: Clock | None = None, environ: Mapping[str, str] | None = None
+) -> InitResult:
+    """Create what is missing (private state dir, key file unless a credential is given, database).
+
+    Never overwrites a key or a database: running it again only checks them.
+    """
+    clock = clock or SystemClock()
+    state_dir = Path(state_dir)
+    ensure_private_dir(state_dir)
+    database = state_dir / DB_FILE_NAME
+    store_created = not database.exists()
+    key_created = False
+    # A new key only for a new database: a lost key must not silently replace the one of a database.
+    if store_created and credential_path(environ) is None and not (state_dir / KEY_FILE_NAME).exists():
+        create_key_file(state_dir)
+        key_created = True
+    loaded = find_master_key(state_dir, environ)
+    keys = KeyMaterial.from_master(loaded.master)
+    store = Store(database, keys, create=store_created)
+    storage = _assemble(store, keys, clock, loaded.source)
+    try:
+        if store_created:
+            storage.journal.append(
+                AuditAction.STORE_CREATED, details={"schema_version": LATEST_VERSION, "mode": loaded.source}
+            )
+    finally:
+        storage.close()
+    return InitResult(loaded, key_created, store_created, database)
+
+
+def open_ephemeral(*, clock: Clock | None = None) -> Storage:
+    """A throw-away encrypted store for demo and training: random key in memory only,
+    files in a private temporary directory removed on close (or at interpreter exit)."""
+    clock = clock or SystemClock()
+    directory = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    os.chmod(directory, 0o700)
+    keys = KeyMaterial.random()
+    try:
+        store = Store(directory / DB_FILE_NAME, keys, create=True)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    # Removed on close(), when the store is collected, or at interpreter exit, whichever comes first.
+    cleanup = weakref.finalize(store, shutil.rmtree, str(directory), True)
+    storage = _assemble(store, keys, clock, "memory", cleanup)
+    storage.journal.append(AuditAction.STORE_CREATED, details={"schema_version": LATEST_VERSION, "mode": "demo"})
+    return storage
+
+
+def check_installed(state_dir: Path, environ: Mapping[str, str] | None = None) -> str:
+    """For `kiosk doctor`: open and check the store without writing; return the key source.
+
+    Raises StoreError (KeyProblem for key problems) with the sentence to show.
+    """
+    storage = open_installed(state_dir, environ=environ)
+    try:
+        return storage.key_source
+    finally:
+        storage.close()

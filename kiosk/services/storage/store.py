@@ -1,0 +1,188 @@
+"""The SQLCipher database: opening with a raw key, integrity check, WAL,
+one connection per thread, and schema migrations.
+
+    store = Store(path, keys)          # raises StoreError with one French sentence
+    with store.transaction() as db:    # BEGIN IMMEDIATE … COMMIT / ROLLBACK
+        db.execute(...)
+    store.close()
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlcipher3
+
+from kiosk.services.storage.errors import (
+    MSG_DAMAGED,
+    MSG_NO_DATABASE,
+    MSG_TOO_NEW,
+    MSG_UNWRITABLE,
+    MSG_WRONG_KEY,
+    StoreError,
+)
+from kiosk.services.storage.keys import KeyMaterial
+from kiosk.services.storage.migrations import LATEST_VERSION, MIGRATIONS
+
+DB_FILE_NAME = "kiosk.db"
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def keyed_connection(path: Path, db_key: bytes) -> "sqlcipher3.Connection":
+    """A raw connection with the key set and nothing else (also used by tests and doctor)."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    except DatabaseError:  # pragma: no cover - older SQLCipher builds
+        pass
+    conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+    return conn
+
+
+class Store:
+    def __init__(self, path: Path, keys: KeyMaterial, *, create: bool = False) -> None:
+        self.path = Path(path)
+        self._keys = keys
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list = []
+        self._closed = False
+        if not self.path.exists():
+            if not create:
+                raise StoreError(MSG_NO_DATABASE)
+            _create_private_file(self.path)
+        elif self.path.stat().st_size == 0:
+            raise StoreError(MSG_DAMAGED)
+        conn = self.connection()
+        try:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchall()
+                problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+            except DatabaseError:
+                problems = ["unreadable"]
+            if problems:
+                raise StoreError(MSG_DAMAGED)
+            self._migrate(conn)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections -------------------------------------------------------
+    def connection(self) -> "sqlcipher3.Connection":
+        """This thread's connection, opened on first use."""
+        if self._closed:
+            raise StoreError("La base a été fermée : redémarrez la borne.")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = keyed_connection(self.path, self._keys.db_key)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except DatabaseError:
+                conn.close()
+                raise StoreError(MSG_WRONG_KEY) from None
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator["sqlcipher3.Connection"]:
+        """A write transaction taken at once (BEGIN IMMEDIATE), committed or rolled back."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- schema ------------------------------------------------------------
+    def schema_version(self) -> int:
+        row = self.connection().execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        return int(row[0])
+
+    def _migrate(self, conn) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        current = self.schema_version()
+        if current > LATEST_VERSION:
+            raise StoreError(MSG_TOO_NEW)
+        for version, script in MIGRATIONS:
+            if version <= current:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, datetime.now(timezone.utc).isoformat()),
+                )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- closing -------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Write the WAL back into the main file and empty it."""
+        self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except DatabaseError:
+                pass
+            conn.close()
+        self._closed = True
+        self._local = threading.local()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            if buffer.strip():
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file with mode 0600 first: SQLite gives its WAL files the same mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        raise StoreError(MSG_UNWRITABLE.format(path=path.parent)) from None
+    os.close(fd)
