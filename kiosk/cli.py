@@ -44,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from kiosk.services.storage.errors import StoreError
     from kiosk.settings import SettingsError
 
     try:
         return int(args.func(args) or 0)
-    except (UserError, SettingsError) as exc:
+    except (UserError, SettingsError, StoreError) as exc:
         print(f"kiosk : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

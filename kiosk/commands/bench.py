@@ -21,7 +21,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     startup = sub.add_parser("startup", help="temps de démarrage et mémoire, comparés à une fenêtre Kivy nue")
     startup.add_argument("--runs", type=int, default=5, help="nombre de démarrages de chaque sorte (5)")
     startup.set_defaults(func=bench_startup)
+    speech = sub.add_parser("speech", help="voix : délai du premier son et de l'arrêt")
+    speech.add_argument("--runs", type=int, default=10, help="nombre de mesures (10)")
+    speech.add_argument("--device", default=None, help="sortie son ALSA (par défaut : celle du système)")
+    speech.set_defaults(func=bench_speech)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def bench_speech(args: argparse.Namespace) -> int:
+    from kiosk.services.speech import bench
+
+    try:
+        bench.run(runs=args.runs, device=args.device)
+    except RuntimeError:
+        raise UserError("La voix n'est pas disponible sur cette machine : installez espeak-ng.") from None
+    return 0
 
 
 def _probe(kind: str, env: dict[str, str]) -> tuple[float, int]:
