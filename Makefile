@@ -14,7 +14,7 @@ APT_RUN  := python3-venv libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 lib
 # Tests: OCR and QR reading of screenshots, gettext tools, systemd and Debian packaging checks.
 APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot
 
-.PHONY: demo test setup setup-test system system-test shots bench clean
+.PHONY: demo test setup setup-test system system-test shots bench deb clean
 
 demo: setup
 	$(BIN)/kiosk run --demo
@@ -57,5 +57,9 @@ shots: setup
 bench: setup
 	$(XVFB) $(BIN)/kiosk bench startup
 
+# Debian package of the kiosk (venv under /opt/kiosque-sante): dist/kiosque-sante_<version>_<arch>.deb
+deb: system-test
+	sh packaging/build-deb.sh --out dist
+
 clean:
-	rm -rf $(VENV) shots build *.egg-info
+	rm -rf $(VENV) shots build dist *.egg-info
