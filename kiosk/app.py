@@ -25,7 +25,7 @@ class Services:
 
     def close(self) -> None:
         self.session.wipe()
-        for part in (self.speaker, self.store):
+        for part in (self.speaker, self.backend, self.store):
             closer = getattr(part, "close", None)
             if closer:
                 closer()
