@@ -57,8 +57,6 @@ def test_without_the_file_kivy_would_read_touch_twice(tmp_path):
     assert config["input"]["mouse"] == "mouse"
 
 
-@pytest.mark.xfail(strict=True, reason="kiosk.ui.configure_environment() sets KIVY_NO_CONFIG even when "
-                   "KIVY_HOME is given, so the installed file is ignored: see the packaging report")
 def test_the_kiosk_app_honours_the_installed_file(tmp_path):
     code = "from kiosk.ui import configure_environment\nconfigure_environment()\n" + _READ_CONFIG
     config = kivy_config(tmp_path, code)

@@ -1,0 +1,289 @@
+"""The Kivy application: the shell, the navigator, and the session's life on screen.
+
+- `run_app(services, windowed)` is what `kiosk run` calls.
+- `start_in_process(services)` builds the real app without entering Kivy's main
+  loop: tests (kiosk.ui.testing.Pilot) and `kiosk shots` pump frames themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from kiosk.ui import configure_environment
+
+configure_environment()
+
+from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+
+from kiosk.core.session import State  # noqa: E402
+from kiosk.ui import theme as th  # noqa: E402
+from kiosk.ui.look import Look, set_look  # noqa: E402
+from kiosk.ui.overlays import ConfirmDialog, DisplayOverlay, HelpOverlay, Overlay, WarningOverlay  # noqa: E402
+from kiosk.ui.screen import Navigator  # noqa: E402
+from kiosk.ui.shell import Shell  # noqa: E402
+from kiosk.ui.widgets import refresh_tree  # noqa: E402
+
+
+def configure_window(settings: Any, *, windowed: bool, for_tests: bool = False) -> None:
+    """Window size, full screen, no exit on Escape: must run before the window exists."""
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(settings.screen_width_px))
+    Config.set("graphics", "height", str(settings.screen_height_px))
+    Config.set("graphics", "fullscreen", "0" if windowed else "auto")
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "show_cursor", "1" if windowed else "0")
+    Config.set("graphics", "maxfps", "0" if for_tests else "30")
+    Config.set("kivy", "exit_on_escape", "1" if windowed and not for_tests else "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+class KioskApp(App):
+    """The kiosk. `services` comes from kiosk.app.build_services (the composition root)."""
+
+    def __init__(self, services: Any, *, kiosk_mode: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        self.settings = services.settings
+        self.session = services.session
+        self.clock = services.clock
+        self.kiosk_mode = self.settings.fullscreen if kiosk_mode is None else kiosk_mode
+        self.look = set_look(Look(self.settings))
+        self.look.apply(lang=self.session.prefs.language, theme=self.session.prefs.theme,
+                        text_size=self.session.prefs.text_size)
+        #: Called on every touch anywhere (before any widget sees it). The voice part adds speaker.stop.
+        self.touch_hooks: list[Callable[[], None]] = [self.session.activity]
+        #: Called by Écouter with the description of what is on screen; replaces the default.
+        self.speak_hook: Callable[[Any], None] | None = None
+        #: Lines for the end screen ("Vous avez masqué 1 document."), asked at the end, before the wipe.
+        self.end_summary_providers: list[Callable[[Any], list[str]]] = []
+        self.end_summary: list[str] = []
+        self.overlays: list[Overlay] = []
+        self.warning: WarningOverlay | None = None
+        self._end_deadline: float | None = None
+        self._interval = None
+
+    # -- Kivy ------------------------------------------------------------------------------
+    def build(self):
+        th.register_fonts()
+        import kiosk.ui.screens  # noqa: F401  (registers the screens)
+
+        self.title = self.look.tr("app.name")
+        self.shell = Shell(self)
+        self.nav = Navigator(self)
+        s = self.session
+        s.on_warning.append(lambda _s: self._show_warning())
+        s.on_resume.append(lambda _s: self._hide_warning())
+        s.on_end.append(lambda _s: self._on_end())
+        s.on_reset.append(lambda _s: self._on_reset())
+        self.nav.reset("welcome")
+        return self.shell
+
+    def on_start(self) -> None:
+        from kivy.core.window import Window
+
+        Window.bind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
+                    on_keyboard=self._on_keyboard)
+        self._interval = Clock.schedule_interval(lambda _dt: self.tick(), 1.0)
+
+    def on_stop(self) -> None:
+        from kivy.core.window import Window
+
+        if self._interval is not None:
+            self._interval.cancel()
+        Window.unbind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
+                      on_keyboard=self._on_keyboard)
+
+    def _any_touch(self, _window: Any, _touch: Any) -> bool:
+        for hook in list(self.touch_hooks):
+            hook()
+        return False
+
+    def _on_request_close(self, *_: Any, **__: Any) -> bool:
+        return self.kiosk_mode  # True = refused: the kiosk cannot be closed by the person
+
+    def _on_keyboard(self, _window: Any, key: int, *_: Any) -> bool:
+        return bool(self.kiosk_mode and key == 27)  # Escape does nothing in kiosk mode
+
+    # -- time ------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Once a second: the session's clock, then whatever is on screen counts down."""
+        self.session.tick()
+        if self.nav.current is not None:
+            self.nav.current.on_tick()
+        for overlay in list(self.overlays):
+            overlay.on_tick()
+
+    # -- preferences (language, theme, text size) --------------------------------------------
+    def set_prefs(self, *, lang: str | None = None, theme: str | None = None, text_size: int | None = None) -> None:
+        prefs = self.session.prefs
+        if lang is not None:
+            prefs.language = lang
+        if theme is not None:
+            prefs.theme = theme
+        if text_size is not None:
+            prefs.text_size = text_size
+        if self.look.apply(lang=lang, theme=theme, text_size=text_size):
+            self.rerender()
+
+    def rerender(self) -> None:
+        """Every visible word, colour and size, at once."""
+        refresh_tree(self.shell)          # the overlays are inside the shell
+        for overlay in self.overlays:
+            overlay.refresh()             # once more, now that its words have their new size
+        self.nav.update_bars()
+        for widget in [self.nav.current, *self.overlays]:
+            hook = getattr(widget, "on_prefs", None)
+            if hook:
+                hook()
+
+    # -- session ---------------------------------------------------------------------------
+    def start_session(self) -> None:
+        self.session.start()
+        self.nav.show("home", remember=False)
+
+    def ask_end_session(self) -> None:
+        self.open_overlay(ConfirmDialog(self, title_key="ui.finish.title", line_keys=("ui.finish.line1",),
+                                        yes_key="ui.finish.yes", no_key="ui.finish.no", yes_icon="end",
+                                        on_yes=self.session.end))
+
+    def _on_end(self) -> None:
+        summary: list[str] = []
+        for provider in self.end_summary_providers:
+            summary += provider(self.session)
+        self.end_summary = summary
+        self.close_all_overlays()
+        self._end_deadline = self.clock.monotonic() + self._end_return_s()
+        self.nav.reset("end")
+
+    @staticmethod
+    def _end_return_s() -> int:
+        from kiosk.ui.screens.end import RETURN_AFTER_S
+
+        return RETURN_AFTER_S
+
+    def end_seconds_left(self) -> int:
+        if self._end_deadline is None:
+            return 0
+        return max(0, int(round(self._end_deadline - self.clock.monotonic())))
+
+    def next_person(self) -> None:
+        """From the end screen back to Welcome, with the default language, size and colours."""
+        if self.session.state is State.ENDED:
+            self.session.reset_for_next_person()
+        else:
+            self._on_reset()
+
+    def _on_reset(self) -> None:
+        self.end_summary = []
+        self._end_deadline = None
+        self.close_all_overlays()
+        prefs = self.session.prefs
+        self.look.apply(lang=prefs.language, theme=prefs.theme, text_size=prefs.text_size)
+        self.nav.reset("welcome")
+        self.rerender()
+
+    # -- bottom bar ------------------------------------------------------------------------
+    def go_back(self) -> None:
+        self.nav.back()
+
+    def go_home(self) -> None:
+        self.nav.home()
+
+    def open_help(self) -> None:
+        self.open_overlay(HelpOverlay(self))
+
+    def open_display(self) -> None:
+        self.open_overlay(DisplayOverlay(self))
+
+    def describe(self):
+        """The spoken description of what is in front of the person (top overlay, or the screen)."""
+        from kiosk.core.speech import ScreenDescription
+
+        if self.overlays:
+            return self.overlays[-1].describe()
+        desc = self.nav.current.describe()
+        bar = [b.text for b in self.shell.bottom_bar.buttons.values() if not b.hidden]
+        top = [self.shell.top_bar.finish.text] if not self.shell.top_bar.finish.hidden else []
+        return ScreenDescription(title=desc.title, step=desc.step, lines=desc.lines,
+                                 buttons=tuple(desc.buttons) + tuple(top) + tuple(bar), private=desc.private)
+
+    def speak_screen(self) -> None:
+        """Écouter. Never a dead button: without a voice, a banner says so."""
+        description = self.describe()
+        if self.speak_hook is not None:
+            self.speak_hook(description)
+            return
+        speaker = self.services.speaker
+        if speaker is None or not getattr(speaker, "available", False):
+            self.shell.show_banner("ui.voice.unavailable", kind="info")
+            return
+        status = getattr(speaker, "status_text", None)
+        note = status(self.look.lang, self.look.catalog) if status else None
+        try:
+            if hasattr(speaker, "say_screen"):
+                speaker.say_screen(description, self.look.catalog)
+            else:
+                speaker.say(description.spoken_text(self.look.catalog), self.look.lang)
+        except Exception:  # a refusal or an engine failure is shown, never raised at the person
+            self.shell.show_banner("ui.voice.failed", kind="error")
+            return
+        if note:
+            self.shell.show_banner(raw=note, kind="info")
+
+    # -- overlays --------------------------------------------------------------------------
+    def open_overlay(self, overlay: Overlay) -> Overlay:
+        self.overlays.append(overlay)
+        self.shell.overlays.add_widget(overlay)
+        return overlay
+
+    def close_overlay(self, overlay: Overlay) -> None:
+        if overlay in self.overlays:
+            self.overlays.remove(overlay)
+        if overlay.parent is not None:
+            overlay.parent.remove_widget(overlay)
+        if overlay is self.warning:
+            self.warning = None
+
+    def close_all_overlays(self) -> None:
+        for overlay in list(self.overlays):
+            self.close_overlay(overlay)
+
+    def _show_warning(self) -> None:
+        if self.warning is None:
+            self.warning = WarningOverlay(self)
+            self.open_overlay(self.warning)
+
+    def _hide_warning(self) -> None:
+        if self.warning is not None:
+            self.close_overlay(self.warning)
+
+
+def run_app(services: Any, windowed: bool) -> None:
+    """`kiosk run`: full screen kiosk (no Escape, no close) unless windowed."""
+    configure_window(services.settings, windowed=windowed)
+    KioskApp(services, kiosk_mode=not windowed).run()
+
+
+def start_in_process(services: Any) -> KioskApp:
+    """Build and start the real app in this process without Kivy's main loop (tests, shots).
+
+    Kivy runs one App per process: start it once and reuse it (Pilot.reset between tests).
+    """
+    from kivy.base import EventLoop
+
+    configure_window(services.settings, windowed=True, for_tests=True)
+    app = KioskApp(services, kiosk_mode=False)
+    EventLoop.ensure_window()
+    app._run_prepare()
+    for _ in range(3):
+        EventLoop.idle()
+    return app
+
+
+def stop_in_process(app: KioskApp) -> None:
+    from kivy.base import EventLoop
+
+    app.stop()
+    EventLoop.idle()

@@ -1,0 +1,161 @@
+"""Drive the real kiosk from tests, like Textual's `run_test()` pilot.
+
+    app = start_in_process(services)        # once per process (Kivy runs one App)
+    pilot = Pilot(app)
+    pilot.tap("Commencer")                  # a real touch down / up through the window
+    pilot.advance(150)                      # move the FakeClock, tick the session
+    assert "Accueil" in pilot.texts()
+
+Touches go through Kivy's event loop (EventLoop.post_dispatch_input), so they
+reach the window's touch hooks, overlays and buttons like a finger would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from kivy.base import EventLoop
+from kivy.input.motionevent import MotionEvent
+from kivy.uix.widget import Widget
+
+from kiosk.ui.widgets import Button, Text, is_shown
+
+
+class FingerTouch(MotionEvent):
+    """One finger on the screen, in window pixels."""
+
+    _ids = 1000
+
+    def __init__(self, x: float, y: float) -> None:
+        FingerTouch._ids += 1
+        win = EventLoop.window
+        self._win = win
+        super().__init__("kiosk-pilot", FingerTouch._ids, self._args(x, y), is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    def _args(self, x: float, y: float) -> dict[str, float]:
+        win = EventLoop.window
+        return {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)}
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
+
+    def down(self) -> None:
+        EventLoop.post_dispatch_input("begin", self)
+
+    def slide_to(self, x: float, y: float) -> None:
+        self.move(self._args(x, y))
+        EventLoop.post_dispatch_input("update", self)
+
+    def up(self) -> None:
+        EventLoop.post_dispatch_input("end", self)
+
+
+class Pilot:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    # -- frames ----------------------------------------------------------------------------
+    def pump(self, frames: int = 4) -> None:
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def reset(self) -> None:
+        """Back to a fresh Welcome screen with the default look, as for the next person."""
+        app = self.app
+        app.close_all_overlays()
+        if app.session.state.value != "idle":
+            app.session.end()
+            app.session.reset_for_next_person()
+        else:
+            app.session.reset_for_next_person()
+        self.pump()
+
+    # -- finding ---------------------------------------------------------------------------
+    def roots(self) -> list[Widget]:
+        """What the person can touch: the top overlay if there is one, else the whole shell."""
+        if self.app.overlays:
+            return [self.app.overlays[-1]]
+        return [self.app.shell]
+
+    def widgets(self, kind: type = Widget, *, everywhere: bool = False) -> list[Widget]:
+        roots = [self.app.shell] if everywhere else self.roots()
+        found = []
+        for root in roots:
+            for w in root.walk(restrict=True):
+                if isinstance(w, kind) and is_shown(w) and not getattr(w, "disabled", False):
+                    found.append(w)
+        return found
+
+    def texts(self, *, everywhere: bool = False) -> list[str]:
+        return [w.text for w in self.widgets(Text, everywhere=everywhere) if w.text]
+
+    def buttons(self) -> list[Button]:
+        return [b for b in self.widgets(Button) if not b.hidden]
+
+    def button(self, target: str) -> Button:
+        """A shown button by its words or its name ("bar.help", "welcome.start")."""
+        matches = [b for b in self.buttons() if target in (b.text, b.name)]
+        if len(matches) != 1:
+            shown = [(b.name, b.text) for b in self.buttons()]
+            raise LookupError(f"{len(matches)} buttons match {target!r}; shown: {shown}")
+        return matches[0]
+
+    # -- touching --------------------------------------------------------------------------
+    def _centre(self, target: Widget | str) -> tuple[Widget, float, float]:
+        widget = self.button(target) if isinstance(target, str) else target
+        x, y = widget.to_window(*widget.center)
+        return widget, x, y
+
+    def tap(self, target: Widget | str) -> None:
+        _w, x, y = self._centre(target)
+        self.tap_at(x, y)
+
+    def tap_at(self, x: float, y: float) -> None:
+        touch = FingerTouch(x, y)
+        touch.down()
+        self.pump(1)
+        touch.up()
+        self.pump()
+
+    def slide_off(self, target: Widget | str) -> Widget:
+        """Press a button, slide the finger off it, lift: the button must not act."""
+        widget, x, y = self._centre(target)
+        touch = FingerTouch(x, y)
+        touch.down()
+        self.pump(1)
+        outside_y = widget.to_window(widget.x, widget.top)[1] + widget.height
+        if outside_y >= self.app.shell.height - 2:
+            outside_y = widget.to_window(widget.x, widget.y)[1] - widget.height
+        touch.slide_to(x, outside_y)
+        self.pump(1)
+        touch.up()
+        self.pump()
+        return widget
+
+    # -- time ------------------------------------------------------------------------------
+    def advance(self, seconds: float, *, step: float = 1.0) -> None:
+        """Move the fake clock second by second, ticking like the real app does."""
+        left = seconds
+        while left > 0:
+            delta = min(step, left)
+            self.app.clock.advance(delta)
+            self.app.tick()
+            left -= delta
+        self.pump()
+
+    # -- pictures --------------------------------------------------------------------------
+    def screenshot(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.pump(2)
+        self.app.shell.export_to_png(str(path))
+        return path
+
+
+def visible_texts(root: Widget) -> Iterable[str]:
+    for w in root.walk(restrict=True):
+        if isinstance(w, Text) and is_shown(w) and w.text:
+            yield w.text
