@@ -5,12 +5,55 @@ Nothing else decides which backend, store or voice is in use.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.session import Preferences, Session
 from kiosk.settings import Settings
+
+
+class Lazy:
+    """A part built on first use, so the Welcome screen is drawn before the slow parts start.
+
+    It forwards every attribute to the real object; `resolve()` builds it at once
+    (from any thread, once), `if_ready()` touches it only when it already exists.
+    """
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        object.__setattr__(self, "_factory", factory)
+        object.__setattr__(self, "_value", None)
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    def resolve(self) -> Any:
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    object.__setattr__(self, "_value", self._factory())
+        return self._value
+
+    @property
+    def ready(self) -> bool:
+        return self._value is not None
+
+    def if_ready(self, action: Callable[[Any], Any]) -> None:
+        if self._value is not None:
+            action(self._value)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.resolve(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.resolve(), name, value)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self._value!r})" if self._value is not None else "Lazy(<not built yet>)"
+
+
+def real(part: Any) -> Any:
+    """The object behind a Lazy part (or the part itself)."""
+    return part.resolve() if isinstance(part, Lazy) else part
 
 
 @dataclass
@@ -23,9 +66,19 @@ class Services:
     speaker: Any = None      # kiosk.core.speech.Speaker
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def warm_up(self) -> None:
+        """Build every lazy part now (called once the first frame is on screen)."""
+        for part in (self.store, self.backend, self.speaker):
+            if isinstance(part, Lazy):
+                part.resolve()
+
     def close(self) -> None:
         self.session.wipe()
         for part in (self.speaker, self.backend, self.store):
+            if isinstance(part, Lazy):
+                if not part.ready:
+                    continue
+                part = part.resolve()
             closer = getattr(part, "close", None)
             if closer:
                 closer()
@@ -60,13 +113,13 @@ def build_store(settings: Settings, clock: Clock):
     return open_installed(settings.state_path(), clock=clock, purpose="kiosk")
 
 
-def _journal_session(session: Session, journal) -> None:
+def _journal_session(session: Session, store) -> None:
     """Session start and end go to the audit journal (no patient data: none is known here)."""
     from kiosk.core.audit import AuditAction
     from kiosk.core.session import EndReason
 
-    session.on_start.append(lambda s: journal.append(AuditAction.SESSION_STARTED))
-    session.on_end.append(lambda s: journal.append(
+    session.on_start.append(lambda s: store.journal.append(AuditAction.SESSION_STARTED))
+    session.on_end.append(lambda s: store.journal.append(
         AuditAction.SESSION_TIMED_OUT if s.end_reason is EndReason.TIMEOUT else AuditAction.SESSION_ENDED
     ))
 
@@ -85,18 +138,17 @@ def build_services(
         warning_s=settings.warning_s,
         defaults=default_preferences(settings),
     )
-    store = build_store(settings, clock)
-    try:
-        backend = build_backend(settings, backend_clock)
-    except BaseException:
-        store.close()
-        raise
-    _journal_session(session, store.journal)
+    # A real kiosk opens its store at once, so a key problem stops start-up with its message.
+    store = Lazy(lambda: build_store(settings, clock))
+    if not settings.is_demo:
+        store.resolve()
+    backend = Lazy(lambda: build_backend(settings, backend_clock))
+    _journal_session(session, store)
     speaker = None
     if with_voice:
         from kiosk.services.speech import create_speech
 
-        speaker = create_speech(settings)
-        session.add_cleanup(speaker.reset)
+        speaker = Lazy(lambda: create_speech(settings))
+        session.add_cleanup(lambda: speaker.if_ready(lambda s: s.reset()))
     return Services(settings=settings, clock=clock, session=session, backend=backend,
                     store=store, speaker=speaker)

@@ -1,6 +1,6 @@
 """The composition root picks each implementation from the settings."""
 
-from kiosk.app import build_services
+from kiosk.app import Lazy, build_services, real
 from kiosk.core.audit import AuditAction
 from kiosk.core.clock import FakeClock
 from kiosk.core.ports import HealthSpace
@@ -12,8 +12,9 @@ from kiosk.settings import Settings
 def test_demo_settings_give_demo_backend_and_throwaway_store():
     services = build_services(Settings(), FakeClock(), with_voice=False)
     try:
-        assert isinstance(services.backend, DemoHealthSpace)
-        assert isinstance(services.backend, HealthSpace)
+        assert isinstance(services.backend, Lazy) and not services.backend.ready
+        assert isinstance(real(services.backend), DemoHealthSpace)
+        assert isinstance(real(services.backend), HealthSpace)
         assert services.store.key_source == "memory"
         folder = services.store.store.path.parent
         assert folder.exists()
@@ -47,3 +48,27 @@ def test_voice_is_reset_with_the_session():
         assert services.speaker.rate == 150
     finally:
         services.close()
+
+
+def test_slow_parts_wait_for_first_use_and_close_cleanly():
+    services = build_services(Settings(), FakeClock())
+    assert not services.store.ready and not services.speaker.ready
+    services.close()  # nothing built, nothing to close
+    assert not services.store.ready
+
+    services = build_services(Settings(), FakeClock())
+    services.warm_up()
+    assert services.store.ready and services.backend.ready and services.speaker.ready
+    folder = services.store.store.path.parent
+    services.close()
+    assert not folder.exists()
+
+
+def test_installed_kiosk_opens_its_store_at_start(tmp_path):
+    import pytest
+
+    from kiosk.services.storage import StoreError
+
+    with pytest.raises(StoreError):
+        build_services(Settings(backend="https://fhir.invalid", state_dir=str(tmp_path)), FakeClock(),
+                       with_voice=False)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from typing import Any, Callable
 
 from kiosk.ui import configure_environment
@@ -86,6 +88,11 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
                     on_keyboard=self._on_keyboard)
         self._interval = Clock.schedule_interval(lambda _dt: self.tick(), 1.0)
+        # The store, backend and voice are built once Welcome is on screen, off the UI thread.
+        warm_up = getattr(self.services, "warm_up", None)
+        if warm_up is not None:
+            Clock.schedule_once(lambda _dt: threading.Thread(target=warm_up, daemon=True,
+                                                             name="kiosk-warm-up").start(), 0.3)
 
     def on_stop(self) -> None:
         from kivy.core.window import Window
