@@ -36,3 +36,16 @@ def test_bad_config_is_one_sentence(tmp_path):
     assert result.returncode == 2
     assert "« warning_s »" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bench_documents_prints_its_figures(capsys):
+    assert main(["bench", "documents", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "documents of the patient   : 1000" in out
+    assert "first page of the list" in out and "next page" in out
+
+
+def test_bench_fhir_without_server_is_one_sentence(capsys):
+    assert main(["bench", "fhir", "http://127.0.0.1:9", "--runs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "Le serveur FHIR ne répond pas" in err and "Traceback" not in err

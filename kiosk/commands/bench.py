@@ -25,7 +25,65 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     speech.add_argument("--runs", type=int, default=10, help="nombre de mesures (10)")
     speech.add_argument("--device", default=None, help="sortie son ALSA (par défaut : celle du système)")
     speech.set_defaults(func=bench_speech)
+    fhir = sub.add_parser("fhir", help="serveur FHIR : temps de la première page de documents")
+    fhir.add_argument("url", help="adresse du serveur FHIR, déjà chargé avec kiosk admin seed-fhir")
+    fhir.add_argument("--runs", type=int, default=20, help="nombre de mesures (20)")
+    fhir.add_argument("--config", metavar="FICHIER", help="fichier de réglages (jeton, certificats)")
+    fhir.set_defaults(func=bench_fhir)
+    docs = sub.add_parser("documents", help="démonstration : première page et page suivante, patient à 1 000 documents")
+    docs.add_argument("--runs", type=int, default=50, help="nombre de mesures (50)")
+    docs.set_defaults(func=bench_documents)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def bench_fhir(args: argparse.Namespace) -> int:
+    from kiosk.services.backend.fhir.bench import run
+    from kiosk.services.backend.fhir.client import ClientError
+    from kiosk.core.errors import HealthSpaceError
+    from kiosk.settings import load
+
+    settings = load(args.config)
+    try:
+        run(args.url, token=settings.backend_token, ca_bundle=settings.backend_ca_bundle, runs=args.runs)
+    except (HealthSpaceError, ClientError, OSError):
+        raise UserError("Le serveur FHIR ne répond pas ou n'a pas les patients de démonstration : "
+                        "lancez d'abord kiosk admin seed-fhir.") from None
+    return 0
+
+
+def bench_documents(args: argparse.Namespace) -> int:
+    """The documents journey on the demo's 1,000-document patient, through the core flow."""
+    from kiosk.app import build_services, real
+    from kiosk.core.flows.base import FlowContext
+    from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+    from kiosk.services.backend.demo import DEMO_ROLES, load_demo_data
+    from kiosk.settings import Settings
+
+    record = load_demo_data().by_id(DEMO_ROLES["large"])
+    first, turn = [], []
+    for _ in range(max(1, args.runs)):
+        services = build_services(Settings(), with_voice=False)
+        space = real(services.backend)
+        challenge = space.start_sign_in(record.patient.ins)
+        services.session.data["patient_session"] = space.finish_sign_in(challenge.handle, record.sign_in_code)
+        start = time.perf_counter()
+        flow = DocumentsFlow(FlowContext(space, services.session)).start()
+        flow.choose_category(None)
+        first.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        flow.next_list_page()
+        turn.append((time.perf_counter() - start) * 1000)
+        if flow.step is not DocumentsStep.LIST:
+            raise UserError("La liste des documents ne s'est pas affichée.")
+        services.close()
+    print(f"documents of the patient   : {record_count(record)}")
+    print(f"first page of the list     : median {statistics.median(first):6.2f} ms   max {max(first):6.2f} ms   (aim <= 100 ms)")
+    print(f"next page                  : median {statistics.median(turn):6.2f} ms   max {max(turn):6.2f} ms   (aim <= 100 ms)")
+    return 0
+
+
+def record_count(record) -> int:
+    return len(getattr(record, "documents", ()))
 
 
 def bench_speech(args: argparse.Namespace) -> int:
