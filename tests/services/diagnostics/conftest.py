@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import json
 import shutil
 import socket
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.services.storage import initialise
+from tests.tls import make_self_signed
 
 
 @pytest.fixture(autouse=True)
@@ -55,28 +54,6 @@ def english_only_espeak(tmp_path_factory) -> Path:
     return root.parent
 
 
-def _self_signed(tmp: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp / "server.pem", tmp / "server.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 class _Fhir(BaseHTTPRequestHandler):
@@ -99,7 +76,7 @@ class _Fhir(BaseHTTPRequestHandler):
 @pytest.fixture
 def https_server(tmp_path):
     """A real HTTPS server on localhost with a self-signed certificate: (base URL, its certificate)."""
-    cert, key = _self_signed(tmp_path)
+    cert, key = make_self_signed(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Fhir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

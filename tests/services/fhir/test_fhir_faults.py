@@ -7,18 +7,12 @@ between retries go through an injected ``sleep`` that records them.
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import json
 import re
 import socket
 import ssl
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -30,6 +24,7 @@ from kiosk.services.backend.fhir.backend import FhirHealthSpace
 from kiosk.services.backend.fhir.client import ClientError, FhirClient, parse_retry_after
 from tests.services.fhir.fake_fhir import FakeFhir, bundle, fhir_response
 from tests.services.fhir.servers import free_port
+from tests.tls import make_self_signed
 
 
 class Sleeps(list):
@@ -156,23 +151,6 @@ def test_tls_certificate_that_does_not_verify(tmp_path):
         https.stop()
 
 
-def make_self_signed(directory):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 # --------------------------------------------------------------- HTTP status
