@@ -54,13 +54,12 @@ from kiosk.core.ports import (
     ACCESS_CODE_DURATIONS,
     CHALLENGE_LIFETIME,
     DEFAULT_PAGE_SIZE,
-    LOCKOUT,
     MAX_ACTIVE_ACCESS_CODES,
-    MAX_CODE_ATTEMPTS,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_MESSAGE_LENGTH,
     MAX_PAGE_SIZE,
 )
+from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend import demo_files
 
 #: The demo's "today": agenda and documents are dated around it.
@@ -448,8 +447,7 @@ class DemoHealthSpace:
             )
         self._sessions: dict[str, str] = {}
         self._challenges: dict[str, _Challenge] = {}
-        self._failures: dict[str, int] = {}
-        self._locked_until: dict[str, datetime] = {}
+        self._attempts = SignInAttempts(lambda: self._clock.now())
         self._reply_counter = 0
 
     def set_unavailable(self, unavailable: bool) -> None:
@@ -478,22 +476,13 @@ class DemoHealthSpace:
             raise NotAllowed("errors.not_allowed.space_closed")
         return state
 
-    def _locked(self, ins: str) -> None:
-        until = self._locked_until.get(ins)
-        if until is None:
-            return
-        now = self._clock.now()
-        if now < until:
-            raise NotAllowed("errors.not_allowed.locked", retry_after=(until - now).total_seconds())
-        del self._locked_until[ins]
-
     # ----------------------------------------------------------- sign-in
     def start_sign_in(self, identifier: str) -> SignInChallenge:
         self._online()
         ins = identifier.replace(" ", "") if isinstance(identifier, str) else ""
         if not ins_is_well_formed(ins):
             raise Rejected("errors.rejected.identifier")
-        self._locked(ins)
+        self._attempts.check(ins)
         try:
             record = self._data.by_ins(ins)
         except KeyError:
@@ -508,18 +497,12 @@ class DemoHealthSpace:
         challenge = self._challenges.get(handle)
         if challenge is None or challenge.used or self._clock.now() >= challenge.expires:
             raise SignInFailed("errors.sign_in_failed.expired")
-        self._locked(challenge.ins)
+        self._attempts.check(challenge.ins)
         record = self._data.by_ins(challenge.ins)
         given = (code or "").strip().encode()
         if not hmac.compare_digest(given, record.sign_in_code.encode()):
-            failures = self._failures.get(challenge.ins, 0) + 1
-            if failures >= MAX_CODE_ATTEMPTS:
-                self._failures.pop(challenge.ins, None)
-                self._locked_until[challenge.ins] = self._clock.now() + LOCKOUT
-                raise NotAllowed("errors.not_allowed.locked", retry_after=LOCKOUT.total_seconds())
-            self._failures[challenge.ins] = failures
-            raise SignInFailed(attempts_left=MAX_CODE_ATTEMPTS - failures)
-        self._failures.pop(challenge.ins, None)
+            self._attempts.failed(challenge.ins)
+        self._attempts.succeeded(challenge.ins)
         challenge.used = True
         token = secrets.token_urlsafe(24)
         self._sessions[token] = record.patient.id

@@ -62,13 +62,12 @@ from kiosk.core.ports import (
     ACCESS_CODE_DURATIONS,
     CHALLENGE_LIFETIME,
     DEFAULT_PAGE_SIZE,
-    LOCKOUT,
     MAX_ACTIVE_ACCESS_CODES,
-    MAX_CODE_ATTEMPTS,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_MESSAGE_LENGTH,
     MAX_PAGE_SIZE,
 )
+from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import JSON_PATCH, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
@@ -163,8 +162,7 @@ class FhirHealthSpace:
         self._new_code = code_generator
         self._sessions: dict[str, _Session] = {}
         self._challenges: dict[str, _Challenge] = {}
-        self._failures: dict[str, int] = {}
-        self._locked_until: dict[str, datetime] = {}
+        self._attempts = SignInAttempts(lambda: self._clock.now())
         #: how each resource type names the patient in searches, once a fallback was needed
         self._modes: dict[str, str] = {}
 
@@ -310,20 +308,12 @@ class FhirHealthSpace:
         return Page(tuple(items), page, page_size, total)
 
     # ----------------------------------------------------------- sign-in
-    def _locked(self, ins: str) -> None:
-        until = self._locked_until.get(ins)
-        if until is None:
-            return
-        now = self._clock.now()
-        if now < until:
-            raise NotAllowed("errors.not_allowed.locked", retry_after=(until - now).total_seconds())
-        del self._locked_until[ins]
 
     def start_sign_in(self, identifier: str) -> SignInChallenge:
         ins = identifier.replace(" ", "") if isinstance(identifier, str) else ""
         if not ins_is_well_formed(ins):
             raise Rejected("errors.rejected.identifier")
-        self._locked(ins)
+        self._attempts.check(ins)
         with self._io():
             bundle = self.client.search("Patient", [("identifier", f"{m.INS_SYSTEM}|{ins}")])
             found = m.bundle_matches(bundle, "Patient")
@@ -348,7 +338,7 @@ class FhirHealthSpace:
         if challenge is None or challenge.used or self._clock.now() >= challenge.expires:
             raise SignInFailed("errors.sign_in_failed.expired")
         ins = challenge.patient.ins
-        self._locked(ins)
+        self._attempts.check(ins)
         given = (code or "").strip() if isinstance(code, str) else ""
         with self._io():
             try:
@@ -358,14 +348,8 @@ class FhirHealthSpace:
             if good:
                 status = self._fetch_status(challenge.patient.id)
         if not good:
-            failures = self._failures.get(ins, 0) + 1
-            if failures >= MAX_CODE_ATTEMPTS:
-                self._failures.pop(ins, None)
-                self._locked_until[ins] = self._clock.now() + LOCKOUT
-                raise NotAllowed("errors.not_allowed.locked", retry_after=LOCKOUT.total_seconds())
-            self._failures[ins] = failures
-            raise SignInFailed(attempts_left=MAX_CODE_ATTEMPTS - failures)
-        self._failures.pop(ins, None)
+            self._attempts.failed(ins)
+        self._attempts.succeeded(ins)
         challenge.used = True
         token = secrets.token_urlsafe(24)
         self._sessions[token] = _Session(challenge.patient, status, self._clock.monotonic())
