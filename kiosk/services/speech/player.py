@@ -159,9 +159,10 @@ class Playback:
                     proc.stdin.close()
                 except (BrokenPipeError, OSError):
                     pass
-            self._done.set()
+            # The output state is settled before `done`, so whoever waits on it reads the final one.
             if outcome is EventKind.NO_AUDIO_OUTPUT:
                 self._set_output(AudioOutput.NONE)
+            self._done.set()
             self._event(outcome)
 
     def _play(self) -> EventKind:
