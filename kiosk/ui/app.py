@@ -21,9 +21,10 @@ from kivy.clock import Clock  # noqa: E402
 from kiosk.core.session import State  # noqa: E402
 from kiosk.ui import theme as th  # noqa: E402
 from kiosk.ui.look import Look, set_look  # noqa: E402
-from kiosk.ui.overlays import ConfirmDialog, DisplayOverlay, HelpOverlay, Overlay, WarningOverlay  # noqa: E402
+from kiosk.ui.overlays import ConfirmDialog, HelpOverlay, Overlay, WarningOverlay  # noqa: E402
 from kiosk.ui.screen import Navigator  # noqa: E402
 from kiosk.ui.shell import Shell  # noqa: E402
+from kiosk.ui.voice import DisplayWithVoice, install_voice  # noqa: E402
 from kiosk.ui.widgets import refresh_tree  # noqa: E402
 
 
@@ -88,6 +89,7 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
                     on_keyboard=self._on_keyboard)
         self._interval = Clock.schedule_interval(lambda _dt: self.tick(), 1.0)
+        install_voice(self)  # touch stops speech, explore-by-touch, spoken warning
         # The store, backend and voice are built once Welcome is on screen, off the UI thread.
         warm_up = getattr(self.services, "warm_up", None)
         if warm_up is not None:
@@ -202,7 +204,7 @@ class KioskApp(App):
         self.open_overlay(HelpOverlay(self))
 
     def open_display(self) -> None:
-        self.open_overlay(DisplayOverlay(self))
+        self.open_overlay(DisplayWithVoice(self))  # Affichage, with the way to the Voix panel
 
     def describe(self):
         """The spoken description of what is in front of the person (top overlay, or the screen)."""
@@ -273,15 +275,22 @@ def run_app(services: Any, windowed: bool) -> None:
     KioskApp(services, kiosk_mode=not windowed).run()
 
 
+_IN_PROCESS: "KioskApp | None" = None
+
+
 def start_in_process(services: Any) -> KioskApp:
     """Build and start the real app in this process without Kivy's main loop (tests, shots).
 
     Kivy runs one App per process: start it once and reuse it (Pilot.reset between tests).
     """
+    global _IN_PROCESS
     from kivy.base import EventLoop
 
+    if _IN_PROCESS is not None and _IN_PROCESS.services is services:
+        return _IN_PROCESS  # a second App would take the window from the first one
     configure_window(services.settings, windowed=True, for_tests=True)
     app = KioskApp(services, kiosk_mode=False)
+    _IN_PROCESS = app
     EventLoop.ensure_window()
     app._run_prepare()
     for _ in range(3):
@@ -290,7 +299,10 @@ def start_in_process(services: Any) -> KioskApp:
 
 
 def stop_in_process(app: KioskApp) -> None:
+    global _IN_PROCESS
     from kivy.base import EventLoop
 
+    if _IN_PROCESS is app:
+        _IN_PROCESS = None
     app.stop()
     EventLoop.idle()
