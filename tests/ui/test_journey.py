@@ -120,7 +120,7 @@ def test_language_switch_changes_every_visible_label(pilot):
 def test_text_size_and_theme_from_the_display_panel(pilot):
     app = pilot.app
     pilot.tap("Commencer")
-    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Votre session est ouverte."][0]
+    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Touchez ce que vous voulez faire."][0]
     size_1 = body.font_size
     pilot.tap("bar.display")
     assert "Affichage" in pilot.texts()
@@ -134,7 +134,7 @@ def test_text_size_and_theme_from_the_display_panel(pilot):
     assert "Clair" in pilot.texts()
     pilot.tap("C'est bon")
     assert app.session.prefs.text_size == 4 and app.session.prefs.theme == "contraste"
-    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Votre session est ouverte."][0]
+    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Touchez ce que vous voulez faire."][0]
     assert body.font_size >= 2 * size_1
     assert tuple(body.color[:3]) == th.THEMES["contraste"].text
     assert tuple(app.shell._bg_colour.rgba[:3]) == th.THEMES["contraste"].bg
@@ -224,7 +224,7 @@ def test_listen_gives_the_screen_description_to_the_voice(pilot):
     assert len(said) == 1
     text = said[0]
     assert text.startswith("Accueil.")
-    for words in ("Votre session est ouverte.", "Terminer ma session", "Écouter", "Aide"):
+    for words in ("Touchez ce que vous voulez faire.", "Terminer ma session", "Écouter", "Aide"):
         assert words in text
 
 

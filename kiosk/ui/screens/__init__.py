@@ -4,3 +4,8 @@ A later journey adds its module here (or in its own package) and imports it belo
 """
 
 from kiosk.ui.screens import end, home, welcome  # noqa: F401  (registration)
+from kiosk.ui.screens import access_code  # noqa: F401  (registration)
+from kiosk.ui.screens import agenda  # noqa: F401  (registration)
+from kiosk.ui.screens import access  # noqa: F401  (registration)
+from kiosk.ui.screens import sign_in  # noqa: F401  (registration)
+from kiosk.ui.screens import closure  # noqa: F401  (registration)

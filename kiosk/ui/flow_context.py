@@ -1,0 +1,34 @@
+"""The one place screens get a FlowContext: the backend, the session, the journal and,
+in an assisted session, the consent guard and the helper's action log.
+
+Every journey screen builds its flow with `flow_context(app)`, so no screen can forget
+the guard: the scopes the patient agreed to are enforced in kiosk.core whatever the UI does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.base import FlowContext, audit_to_journal
+
+ASSISTED = "ui.assisted"  # session.data key of the AssistedSession, wiped with the session
+
+
+def assisted_session(app: Any):
+    """The AssistedSession of this session, or None."""
+    return app.session.data.get(ASSISTED)
+
+
+def journal_hook(app: Any):
+    store = app.services.store
+    journal = getattr(store, "journal", None) if store is not None else None
+    return audit_to_journal(journal) if journal is not None else None
+
+
+def flow_context(app: Any) -> FlowContext:
+    services = app.services
+    hook = journal_hook(app)
+    assisted = assisted_session(app)
+    if assisted is not None and assisted.active:
+        return FlowContext(services.backend, app.session, audit=assisted.audit_hook(hook), guard=assisted.guard)
+    return FlowContext(services.backend, app.session, audit=hook)

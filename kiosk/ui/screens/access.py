@@ -1,0 +1,186 @@
+""""Qui voit mes données": professionals with access, block / unblock, emergency access, history.
+
+One screen per step of kiosk.core.flows.access.AccessFlow (the confirmations are dialogs over
+the screen). The flow lives in the session's data (wiped with it); a screen brought back by
+Retour moves the flow back to its own step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.access import AccessFlow, AccessStep
+from kiosk.core.i18n import format_date
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.look import look
+from kiosk.ui.overlays import ConfirmDialog
+from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
+
+FLOW_KEY = "ui.flow.access"
+#: Events fetched at a time; the screen's own pager shows them a few at a time.
+HISTORY_PAGE_SIZE = 20
+CONFIRM_STEPS = (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK, AccessStep.CONFIRM_EMERGENCY)
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> AccessFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        flow = AccessFlow(flow_context(app), page_size=HISTORY_PAGE_SIZE).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+def back_to(flow: AccessFlow, step: AccessStep) -> None:
+    for _ in range(4):
+        if flow.step is step or flow.finished:
+            return
+        flow.back()
+
+
+class AccessScreen(Screen):
+    title_key = "flows.access.title"
+    flow_step = AccessStep.OVERVIEW
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        back_to(self.flow, self.flow_step)
+        self.step = (self.flow.step_number, self.flow.step_count)
+        if self.flow.error_key:
+            self.add(Banner(self.flow.error_key, kind="error"))
+        elif self.flow.notice_key:
+            self.add(Banner(self.flow.notice_key, kind="info"))
+        self.fill()
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def confirm_dialog(self, after: str) -> None:
+        """The flow is at a confirmation step: ask, then show `after` (the flow went back there)."""
+        if self.flow.step not in CONFIRM_STEPS:
+            return
+
+        def yes() -> None:
+            self.flow.confirm()
+            self.app.nav._display(type(self), self.name, self.params) if after == self.name \
+                else self.app.nav.show(after)
+
+        self.app.open_overlay(ConfirmDialog(
+            self.app, title_key=self.flow.confirm_keys[0], line_keys=self.flow.confirm_keys[1:],
+            on_yes=yes, on_no=self.flow.back))
+
+
+@screen("access", order=55)
+class AccessOverviewScreen(AccessScreen):
+    def fill(self) -> None:
+        if self.flow.empty_key:
+            self.add(Text(key=self.flow.empty_key))
+        for right in self.flow.rights:
+            pro = right.professional
+            words = Stack(spacing_mm=1)
+            words.add_widget(Text(raw=pro.name, style="strong"))
+            words.add_widget(Text(raw=pro.profession))
+            words.add_widget(Text(key=self.flow.status_key(right)))
+            if right.blocked:
+                button = Button("screens.access.unblock", "check", name=f"access.unblock.{pro.id}",
+                                on_activate=lambda i=pro.id: self.ask(self.flow.ask_unblock, i))
+            else:
+                button = Button("screens.access.block", "close", name=f"access.block.{pro.id}",
+                                on_activate=lambda i=pro.id: self.ask(self.flow.ask_block, i))
+            row = Row(spacing_mm=6)
+            row.add_widget(words)
+            button.size_hint_x = 0.45
+            row.add_widget(button)
+            self.add(row)
+        self.add(Button("flows.access.emergency.title", "warning", name="access.emergency",
+                        on_activate=self.open_emergency),
+                 Button("flows.access.history.title", "clock", name="access.history",
+                        on_activate=self.open_history))
+
+    def ask(self, action: Any, professional_id: str) -> None:
+        if action(professional_id):
+            self.confirm_dialog("access")
+
+    def open_emergency(self) -> None:
+        if self.flow.open_emergency():
+            self.app.nav.show("access.emergency")
+
+    def open_history(self) -> None:
+        if self.flow.open_history():
+            self.app.nav.show("access.history")
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow_for(app, fresh=True)
+        return {}
+
+
+@screen("access.emergency", order=56)
+class EmergencyScreen(AccessScreen):
+    title_key = "flows.access.emergency.title"
+    flow_step = AccessStep.EMERGENCY
+
+    def fill(self) -> None:
+        for key in self.flow.emergency_keys:
+            self.add(Text(key=key))
+        if self.flow.emergency_status_key:
+            self.add(Text(key=self.flow.emergency_status_key, style="heading"))
+        key = "screens.access.emergency.turn_off" if self.flow.emergency_enabled else "screens.access.emergency.turn_on"
+        self.add_action(Button(key, "forward", kind="primary", name="access.emergency.change",
+                               on_activate=self.ask_change))
+
+    def ask_change(self) -> None:
+        if self.flow.ask_change():
+            self.confirm_dialog("access.emergency")
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow_for(app, fresh=True).open_emergency()
+        return {}
+
+
+@screen("access.history", order=57)
+class HistoryScreen(AccessScreen):
+    title_key = "flows.access.history.title"
+    flow_step = AccessStep.HISTORY
+
+    def fill(self) -> None:
+        if self.flow.history_empty_key:
+            self.add(Text(key=self.flow.history_empty_key))
+        lang = look().lang
+        for event in self.flow.events:
+            self.add(Text(key="screens.access.event", style="body",
+                          values={"date": format_date(event.when, lang), "who": event.who,
+                                  "profession": event.profession, "what": look().tr(event.action.label_key)}))
+        # older visits are fetched 20 at a time: words that differ from the pager's Précédent / Suivant
+        if self.flow.has_previous_history_page:
+            self.add_action(Button("screens.access.history.newer", "prev", name="access.history.previous",
+                                   on_activate=lambda: self.turn(self.flow.previous_history_page)))
+        if self.flow.has_next_history_page:
+            self.add_action(Button("screens.access.history.older", "next", name="access.history.next",
+                                   on_activate=lambda: self.turn(self.flow.next_history_page)))
+
+    def turn(self, action: Any) -> None:
+        if action():
+            self.app.nav._display(type(self), self.name, self.params)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow_for(app, fresh=True).open_history()
+        return {}
+
+
+def _block_dialog_shot(app: Any) -> None:
+    AccessOverviewScreen.demo_state(app)
+    shown = app.nav.show("access", remember=False)
+    allowed = next(r for r in shown.flow.rights if not r.blocked)
+    shown.ask(shown.flow.ask_block, allowed.professional.id)
+
+
+register_shot("access.confirm_block", _block_dialog_shot, order=58)
+register_feature(Feature("access", "info", "screens.access.tile", "access", order=55, available=signed_in))

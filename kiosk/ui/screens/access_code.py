@@ -1,0 +1,267 @@
+"""Temporary code for a professional: choose a duration, the code large and as a QR code, stop it.
+
+One screen per step of kiosk.core.flows.access_code.AccessCodeFlow. The flow lives in the
+session's data (wiped with it). When the bottom bar's Retour brings back an earlier screen,
+that screen moves the flow back to its own step first.
+
+A code is a secret: it is registered with the speech policy and never in describe().
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
+from kiosk.core.flows.base import PATIENT_SESSION
+from kiosk.core.i18n import format_date
+from kiosk.core.speech import ScreenDescription
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.look import look
+from kiosk.ui.overlays import ConfirmDialog
+from kiosk.ui.qr import QrCode
+from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, register_shot, screen
+from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
+
+FLOW_KEY = "ui.flow.access_code"
+#: Up to this text size, the words stand beside the QR code; above, they come before and after it.
+SIDE_BY_SIDE_MAX_SIZE = 1
+
+
+def side_by_side() -> bool:
+    return look().text_size <= SIDE_BY_SIDE_MAX_SIZE
+
+
+def beside_qr(words: list[Any], qr: QrCode) -> Row:
+    """Words on the left, the QR code on the right (one row of the page)."""
+    column = Stack(spacing_mm=3)
+    for w in words:
+        column.add_widget(w)
+    row = Row(spacing_mm=8)
+    row.add_widget(column)
+    qr.size_hint_x = None
+    qr.width = qr.side_px()
+    row.add_widget(qr)
+    return row
+DEMO_INS, DEMO_CODE = "244039999900168", "246810"
+
+
+def signed_in(services: Any) -> bool:
+    return PATIENT_SESSION in services.session.data
+
+
+def sign_in_demo(app: Any, ins: str = DEMO_INS, code: str = DEMO_CODE) -> None:
+    """For shots and tests until the sign-in screens exist: a signed-in demo patient."""
+    services = app.services
+    if app.session.state.value != "active":
+        app.session.start()
+    backend = services.backend
+    services.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle, code)
+
+
+def stop_demo_codes(app: Any) -> None:
+    """For shots: the demo patient starts with no active code (at most 3 may be active)."""
+    backend, patient = app.services.backend, app.session.data[PATIENT_SESSION]
+    for code in backend.list_access_codes(patient):
+        backend.revoke_access_code(patient, code.code)
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> AccessCodeFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        flow = AccessCodeFlow(flow_context(app)).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+def keep_secret(app: Any, secret: str | None) -> None:
+    speaker = app.services.speaker
+    if speaker is not None and secret:
+        speaker.policy.register_secret(secret)
+
+
+def flow_back_to(flow: AccessCodeFlow, step: AccessCodeStep) -> None:
+    for _ in range(5):
+        if flow.step is step or flow.finished:
+            return
+        flow.back()
+
+
+def error_banner(self: Screen, flow: Any) -> None:
+    if flow.error_key:
+        self.add(Banner(flow.error_key, kind="error"))
+
+
+@screen("access_code", order=60)
+class AccessCodeDurationScreen(Screen):
+    title_key = "flows.access_code.title"
+    columns = 3
+
+    def build(self) -> None:
+        existing = self.app.session.data.get(FLOW_KEY)
+        self.flow = flow_for(self.app, fresh=existing is not None and existing.step is AccessCodeStep.REVOKED)
+        flow_back_to(self.flow, AccessCodeStep.DURATION)
+        self.step = (self.flow.step_number, self.flow.step_count)
+        error_banner(self, self.flow)
+        for key in self.flow.explain_keys:
+            self.add(Text(key=key))
+        self.add(Text(key=self.flow.choose_key, style="heading"))
+        for index, (_duration, key) in enumerate(self.flow.durations):
+            self.add(Button(key, "clock", kind="secondary", main=True, name=f"access_code.duration.{index}",
+                            on_activate=lambda i=index: self.choose(i)))
+        if self.flow.active_codes:
+            self.add(Text(key=self.flow.active_key, style="heading"))
+            for code in self.flow.active_codes:
+                when = format_date(code.expires, look().lang)
+                self.add(Button("screens.access_code.active_item", "forward", values={"date": when},
+                                name=f"access_code.active.{code.code}",
+                                on_activate=lambda c=code.code: self.open(c)))
+
+    def choose(self, index: int) -> None:
+        if self.flow.choose_duration(index):
+            keep_secret(self.app, self.flow.code)
+            self.app.nav.show("access_code.code")
+        else:
+            self.app.nav.show("access_code")
+
+    def open(self, code: str) -> None:
+        if self.flow.open_code(code):
+            keep_secret(self.app, self.flow.code)
+            self.app.nav.show("access_code.code")
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        stop_demo_codes(app)
+        flow_for(app, fresh=True)
+        return {}
+
+
+@screen("access_code.code", order=61)
+class AccessCodeScreen(Screen):
+    title_key = "flows.access_code.title"
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        if self.flow.step is AccessCodeStep.CONFIRM_REVOKE:
+            self.flow.back()
+        self.step = (self.flow.step_number, self.flow.step_count)
+        error_banner(self, self.flow)
+        if self.flow.current is None:  # nothing to show (a refusal, a stale screen): Retour is there
+            self.code_text, self.qr, self.left = Text(raw=""), None, None
+            self.side_by_side = side_by_side()
+            return
+        keep_secret(self.app, self.flow.code)
+        self.code_text = Text(raw="  ".join(self.flow.code_groups), style="huge")
+        self.qr = QrCode(self.flow.qr_payload or "")
+        self.left = Text(source=self._left_text, style="strong")
+        words = [Text(key="flows.access_code.code.give", style="strong"), self.code_text, self.left,
+                 Text(key="flows.access_code.code.until",
+                      values={"date": format_date(self.flow.expires, look().lang)})]
+        self.side_by_side = side_by_side()
+        if self.side_by_side:
+            self.add(beside_qr(words, self.qr))
+        else:
+            self.add(*words[:3], self.qr, *words[3:])
+        self.add(Text(key="screens.access_code.qr_how"))
+        self.add(Text(key="flows.access_code.explain.sees"))
+        self.add_action(Button(self.flow.revoke_button_key, "close", kind="primary", name="access_code.revoke",
+                               on_activate=self.ask_revoke))
+
+    def _left_text(self) -> str:
+        now = self.app.clock.now()
+        expired = self.flow.expired_key(now)
+        if expired:
+            return look().tr(expired)
+        return time_left_text(self.flow.seconds_left(now))
+
+    def on_tick(self) -> None:
+        if self.left is not None:
+            self.left.refresh()
+
+    def on_prefs(self) -> None:
+        if side_by_side() != self.side_by_side:
+            self.app.nav._display(type(self), self.name, self.params)
+
+    def ask_revoke(self) -> None:
+        if not self.flow.ask_revoke():
+            return
+        self.app.open_overlay(ConfirmDialog(
+            self.app, title_key=self.flow.revoke_keys[0], line_keys=self.flow.revoke_keys[1:],
+            yes_key="screens.access_code.revoke.yes", no_key="screens.access_code.revoke.no",
+            on_yes=self.revoke, on_no=self.flow.back))
+
+    def revoke(self) -> None:
+        if self.flow.confirm():
+            self.app.nav.show("access_code.revoked")
+        else:
+            self.app.nav.show("access_code.code")
+
+    def describe(self) -> ScreenDescription:
+        lines, buttons = describe_widgets(self)
+        secrets = {s for s in (self.flow.code, self.flow.grouped_code, self.code_text.text) if s}
+        lines = [line for line in lines if not any(s in line for s in secrets)
+                 and not any(g in line for g in self.flow.code_groups)]
+        return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
+                                 buttons=tuple(buttons), private=True)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        stop_demo_codes(app)
+        flow = flow_for(app, fresh=True)
+        flow.choose_duration(1)
+        keep_secret(app, flow.code)
+        return {}
+
+
+def time_left_text(seconds: int) -> str:
+    """"Temps restant : 23 heures et 59 minutes." in the words of the catalogue (two units at most)."""
+    cat = look().catalog
+    days, rest = divmod(max(0, seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        units = [("days", days), ("hours", hours)]
+    elif hours:
+        units = [("hours", hours), ("minutes", minutes)]
+    else:
+        units = [("minutes", minutes), ("seconds", secs)]
+    parts = [cat.tr_n(f"screens.access_code.{unit}", n) for unit, n in units if n] or \
+        [cat.tr_n("screens.access_code.seconds", 0)]
+    time = parts[0] if len(parts) == 1 else cat.tr("screens.access_code.and", a=parts[0], b=parts[1])
+    return cat.tr("screens.access_code.left", time=time)
+
+
+@screen("access_code.revoked", order=62)
+class AccessCodeRevokedScreen(Screen):
+    title_key = "flows.access_code.title"
+    can_go_back = False
+
+    def build(self) -> None:
+        self.step = (3, 3)
+        self.add(Text(key="flows.access_code.revoked", style="heading"))
+        self.add(Text(key="screens.access_code.revoked.next"))
+        self.add_action(Button("screens.access_code.another", "forward", kind="primary", name="access_code.another",
+                               on_activate=lambda: self.app.nav.show("access_code")))
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        stop_demo_codes(app)
+        flow = flow_for(app, fresh=True)
+        flow.choose_duration(0)
+        flow.ask_revoke()
+        flow.confirm()
+        return {}
+
+
+def _revoke_dialog_shot(app: Any) -> None:
+    AccessCodeScreen.demo_state(app)
+    shown = app.nav.show("access_code.code", remember=False)
+    shown.ask_revoke()
+
+
+register_shot("access_code.confirm_revoke", _revoke_dialog_shot, order=63)
+register_feature(Feature("access_code", "forward", "screens.access_code.tile", "access_code", order=60,
+                         available=signed_in))

@@ -1,0 +1,174 @@
+"""Agenda: upcoming appointments and reminders; an appointment put on the phone as a QR code.
+
+One screen per step of kiosk.core.flows.agenda.AgendaFlow. The flow lives in the session's
+data (wiped with it); a screen brought back by Retour moves the flow back to its own step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
+from kiosk.core.i18n import format_date
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.look import look
+from kiosk.ui.qr import QrCode
+from kiosk.ui.screen import Feature, Screen, register_feature, screen
+from kiosk.ui.screens.access_code import beside_qr, sign_in_demo, signed_in, side_by_side
+from kiosk.ui.widgets import Banner, Button, Text
+
+FLOW_KEY = "ui.flow.agenda"
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> AgendaFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        flow = AgendaFlow(flow_context(app)).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+def back_to(flow: AgendaFlow, step: AgendaStep) -> None:
+    for _ in range(4):
+        if flow.step is step or flow.finished:
+            return
+        flow.back()
+
+
+class AgendaScreen(Screen):
+    title_key = "flows.agenda.title"
+    flow_step = AgendaStep.OVERVIEW
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        back_to(self.flow, self.flow_step)
+        self.step = (self.flow.step_number, self.flow.step_count)
+        if self.flow.error_key:
+            self.add(Banner(self.flow.error_key, kind="error"))
+        self.fill()
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+@screen("agenda", order=50)
+class AgendaOverviewScreen(AgendaScreen):
+    def fill(self) -> None:
+        lang = look().lang
+        self.add(Text(key="screens.agenda.appointments", style="heading"))
+        if self.flow.appointments_empty_key:
+            self.add(Text(key=self.flow.appointments_empty_key))
+        for a in self.flow.appointments:
+            self.add(Button("screens.agenda.appointment_item", "forward", name=f"agenda.appointment.{a.id}",
+                            values={"date": format_date(a.start, lang), "who": a.who, "profession": a.profession},
+                            on_activate=lambda i=a.id: self.open_appointment(i)))
+        self.add(Text(key="screens.agenda.reminders", style="heading"))
+        if self.flow.reminders_empty_key:
+            self.add(Text(key=self.flow.reminders_empty_key))
+        for r in self.flow.reminders:
+            self.add(Button("screens.agenda.reminder_item", "info", name=f"agenda.reminder.{r.id}",
+                            values={"kind": look().tr(r.kind.label_key), "title": r.title},
+                            on_activate=lambda i=r.id: self.open_reminder(i)))
+
+    def open_appointment(self, appointment_id: str) -> None:
+        if self.flow.open_appointment(appointment_id):
+            self.app.nav.show("agenda.appointment")
+
+    def open_reminder(self, reminder_id: str) -> None:
+        if self.flow.open_reminder(reminder_id):
+            self.app.nav.show("agenda.reminder")
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow_for(app, fresh=True)
+        return {}
+
+
+@screen("agenda.appointment", order=51)
+class AppointmentScreen(AgendaScreen):
+    flow_step = AgendaStep.APPOINTMENT
+
+    def fill(self) -> None:
+        a = self.flow.appointment
+        if a is None:
+            return
+        self.add(Text(key="screens.agenda.when", values={"date": format_date(a.start, look().lang)}, style="strong"),
+                 Text(key="screens.agenda.who", values={"who": a.who, "profession": a.profession}),
+                 Text(key="screens.agenda.where", values={"place": a.place, "address": a.address}),
+                 Text(key="screens.agenda.why", values={"reason": a.reason}))
+        if a.to_bring:
+            self.add(Text(key=self.flow.to_bring_key, style="strong"))
+            for item in a.to_bring:
+                self.add(Text(key="screens.agenda.bring_item", values={"item": item}))
+        self.add_action(Button("screens.agenda.phone", "forward", kind="primary", name="agenda.phone",
+                               on_activate=self.put_on_phone))
+
+    def put_on_phone(self) -> None:
+        if self.flow.put_on_phone():
+            self.app.nav.show("agenda.phone")
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow = flow_for(app, fresh=True)
+        flow.open_appointment(flow.appointments[0].id)
+        return {}
+
+
+@screen("agenda.phone", order=52)
+class PhoneScreen(AgendaScreen):
+    flow_step = AgendaStep.PHONE
+
+    def fill(self) -> None:
+        a, ical = self.flow.appointment, self.flow.ical_text
+        if a is None or ical is None:
+            return
+        self.qr = QrCode(ical)
+        words = [Text(key=self.flow.phone_keys[0], style="strong"), Text(key=self.flow.phone_keys[1]),
+                 Text(key="screens.agenda.when", values={"date": format_date(a.start, look().lang)}),
+                 Text(key="screens.agenda.who", values={"who": a.who, "profession": a.profession})]
+        self.side_by_side = side_by_side()
+        if self.side_by_side:
+            self.add(beside_qr(words, self.qr))
+        else:
+            self.add(*words[:2], self.qr, *words[2:])
+
+    def on_prefs(self) -> None:
+        if side_by_side() != getattr(self, "side_by_side", side_by_side()):
+            self.app.nav._display(type(self), self.name, self.params)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        AppointmentScreen.demo_state(app)
+        flow_for(app).put_on_phone()
+        return {}
+
+
+@screen("agenda.reminder", order=53)
+class ReminderScreen(AgendaScreen):
+    flow_step = AgendaStep.REMINDER
+
+    def fill(self) -> None:
+        r = self.flow.reminder
+        if r is None:
+            return
+        lang = look().lang
+        today = self.app.clock.now().date()
+        status = self.flow.reminder_status_key(r, today)
+        self.add(Text(raw=look().tr(r.kind.label_key), style="heading"),
+                 Text(raw=r.title, style="strong"),
+                 Text(key=status, values={"date": format_date(r.due, lang)}),
+                 Text(key="screens.agenda.reminder.what", values={"purpose": r.purpose}))
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow = flow_for(app, fresh=True)
+        flow.open_reminder(flow.reminders[0].id)
+        return {}
+
+
+register_feature(Feature("agenda", "clock", "screens.agenda.tile", "agenda", order=50,
+                         available=signed_in))

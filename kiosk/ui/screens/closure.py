@@ -1,0 +1,171 @@
+"""Refuse or close the health space: step by step, two confirmations, then the status.
+
+One screen per step of kiosk.core.flows.closure.ClosureFlow. Nothing is sent before the
+second confirmation. A space already closed or refused opens at the status screen.
+The flow lives in the session's data (wiped with it); a screen brought back by Retour moves
+the flow back to its own step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.closure import ClosureFlow, ClosureKind, ClosureStep
+from kiosk.core.i18n import format_date
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.screen import Feature, Screen, register_feature, screen
+from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.widgets import Banner, Button, Text
+
+FLOW_KEY = "ui.flow.closure"
+SCREEN_OF = {step: "closure" if step is ClosureStep.CHOICE else f"closure.{step.value}" for step in ClosureStep}
+DEMO_CLOSABLE = ("172049999900717", "987654")
+DEMO_CLOSED = ("150119999900446", "271828")
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> ClosureFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        flow = ClosureFlow(flow_context(app)).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+class ClosureScreen(Screen):
+    title_key = "flows.closure.title"
+    flow_step = ClosureStep.CHOICE
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        for _ in range(8):
+            if self.flow.step is self.flow_step or self.flow.step is ClosureStep.STATUS or self.flow.finished:
+                break
+            self.flow.back()
+        if self.flow.step is ClosureStep.STATUS:  # closed or refused already, or just now
+            self.step = None
+            self.fill_status()
+            return
+        self.step = (self.flow.step_number, self.flow.step_count)
+        if self.flow.error_key:
+            self.add(Banner(self.flow.error_key, kind="error"))
+        for key in self.flow.explain_keys:
+            if self.flow.step is ClosureStep.DELETION and key != self.flow.deletion_keys[0]:
+                continue
+            if self.flow.step is ClosureStep.CONFIRM_SECOND and key.endswith("_button"):
+                continue
+            style = "heading" if key.endswith(("question", ".close", ".refuse")) else "body"
+            self.add(Text(key=key, style=style))
+        self.fill()
+
+    def fill(self) -> None:
+        pass
+
+    def fill_status(self) -> None:
+        status = self.flow.status
+        if status is None:
+            return
+        self.add(Text(key=self.flow.status_key, style="heading"),
+                 Text(key=self.flow.since_key, values={"date": format_date(status.since, self.app.look.lang)}))
+        for key in self.flow.status_keys:
+            self.add(Text(key=key))
+
+    def go(self) -> None:
+        """Show the screen of the step the flow is at now."""
+        self.app.nav.show(SCREEN_OF[self.flow.step])
+
+    def act(self, action: Any, *args: Any) -> None:
+        if action(*args):
+            self.go()
+        else:
+            self.app.nav._display(type(self), self.name, self.params)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app, *DEMO_CLOSABLE)
+        flow = flow_for(app, fresh=True)
+        for step, move in ((ClosureStep.EXPLAIN, lambda: flow.choose(ClosureKind.CLOSE)),
+                           (ClosureStep.DOCUMENTS, flow.next_step), (ClosureStep.DELETION, flow.next_step),
+                           (ClosureStep.CONFIRM_FIRST, lambda: flow.choose_deletion(False)),
+                           (ClosureStep.CONFIRM_SECOND, flow.confirm)):
+            if flow.step is cls.flow_step:
+                break
+            move()
+        return {}
+
+
+@screen("closure", order=70)
+class ChoiceScreen(ClosureScreen):
+    def fill(self) -> None:
+        for kind in ClosureKind:
+            self.add(Button(kind.label_key, "forward", name=f"closure.choose.{kind.value}",
+                            on_activate=lambda k=kind: self.act(self.flow.choose, k)))
+
+
+class NextScreen(ClosureScreen):
+    def fill(self) -> None:
+        self.add_action(Button("screens.closure.next", "forward", kind="primary", name="closure.next",
+                               on_activate=lambda: self.act(self.flow.next_step)))
+
+
+@screen("closure.explain", order=71)
+class ExplainScreen(NextScreen):
+    flow_step = ClosureStep.EXPLAIN
+
+
+@screen("closure.documents", order=72)
+class DocumentsScreen(NextScreen):
+    flow_step = ClosureStep.DOCUMENTS
+
+
+@screen("closure.deletion", order=73)
+class DeletionScreen(ClosureScreen):
+    flow_step = ClosureStep.DELETION
+
+    def fill(self) -> None:
+        keep, delete = self.flow.deletion_keys[1:]
+        self.add(Button(keep, "check", name="closure.keep", on_activate=lambda: self.act(self.flow.choose_deletion, False)),
+                 Button(delete, "close", name="closure.delete",
+                        on_activate=lambda: self.act(self.flow.choose_deletion, True)))
+
+
+class ConfirmScreen(ClosureScreen):
+    def fill(self) -> None:
+        self.add(Button("screens.closure.no", "back", name="closure.no", main=True, on_activate=self.keep))
+        yes = "screens.closure.yes_first" if self.flow_step is ClosureStep.CONFIRM_FIRST else \
+            next(k for k in self.flow.explain_keys if k.endswith("_button"))
+        self.add_action(Button(yes, "check", kind="primary", name="closure.yes",
+                               on_activate=lambda: self.act(self.flow.confirm)))
+
+    def keep(self) -> None:
+        self.flow.cancel()
+        self.app.nav.home()
+
+
+@screen("closure.confirm_first", order=74)
+class ConfirmFirstScreen(ConfirmScreen):
+    flow_step = ClosureStep.CONFIRM_FIRST
+
+
+@screen("closure.confirm_second", order=75)
+class ConfirmSecondScreen(ConfirmScreen):
+    flow_step = ClosureStep.CONFIRM_SECOND
+
+
+@screen("closure.status", order=76)
+class StatusScreen(ClosureScreen):
+    flow_step = ClosureStep.STATUS
+    can_go_back = False
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app, *DEMO_CLOSED)
+        flow_for(app, fresh=True)
+        return {}
+
+
+def _entry(services: Any) -> bool:
+    return signed_in(services)
+
+
+register_feature(Feature("closure", "close", "screens.closure.tile", "closure", order=70, available=_entry))

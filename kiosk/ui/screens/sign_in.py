@@ -1,0 +1,318 @@
+"""Sign-in: the identifier, then the one-time code, on the kiosk's own large number pad.
+
+One screen per step of kiosk.core.flows.sign_in.SignInFlow. The flow lives in the session's
+data (wiped with it). Home shows the "Me connecter" tile until a patient is signed in; the
+other tiles ask for a signed-in patient (``available=signed_in``), so nothing shows before.
+The typed code is never shown (● ● ○) and is registered with the speaker as a secret.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Callable
+
+from kiosk.core.flows.sign_in import SignInFlow, SignInStep
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.look import look
+from kiosk.ui.numpad import CodeDots
+from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screens.access_code import signed_in
+from kiosk.ui.widgets import Banner, Button, Row, Spacer, Stack, Text
+
+FLOW_KEY = "ui.flow.sign_in"
+SCREENS = {
+    SignInStep.IDENTIFIER: "sign_in",
+    SignInStep.CODE: "sign_in.code",
+    SignInStep.PAUSED: "sign_in.paused",
+    SignInStep.SPACE_CLOSED: "sign_in.closed",
+}
+PAD_KEY_MM = 18
+PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> SignInFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        flow = SignInFlow(flow_context(app)).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+def _register_secret(app: Any, secret: str) -> None:
+    speaker = getattr(app.services, "speaker", None)
+    policy = getattr(speaker, "policy", None)
+    if policy is not None and len(secret) >= 3:
+        policy.register_secret(secret)
+
+
+# Other parts step in without this module knowing them:
+# - AFTER_SIGN_IN: fn(app) -> True when it has shown its own screen instead of Home
+#   (the consent screen of an assisted session);
+# - CODE_HINTS: fn(app, flow) -> a line of text for the code screen, or None
+#   (the demo code, shown in training mode only).
+AFTER_SIGN_IN: list[Callable[[Any], bool]] = []
+CODE_HINTS: list[Callable[[Any, SignInFlow], "str | None"]] = []
+
+
+def go(app: Any, flow: SignInFlow) -> None:
+    """Show the screen of the flow's step (Home once signed in)."""
+    if flow.step is SignInStep.SIGNED_IN:
+        if not any(hook(app) for hook in AFTER_SIGN_IN):
+            app.nav.home()
+        return
+    app.nav.show(SCREENS[flow.step], remember=False)
+
+
+class SignInScreen(Screen):
+    title_key = "flows.sign_in.title"
+    flow_step = SignInStep.IDENTIFIER
+    columns = 1
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        if self.flow_step is SignInStep.IDENTIFIER and self.flow.step is SignInStep.CODE:
+            self.flow.back()  # brought back by Retour: type the identifier again
+        if self.flow.step_number and self.flow_step in (SignInStep.IDENTIFIER, SignInStep.CODE):
+            self.step = (self.flow.step_number, self.flow.step_count)
+        # the error or notice goes with the words beside the pad, so the pad never moves to another page
+        self.notes: list[Any] = []
+        if self.flow.error_key:
+            self.notes.append(Banner(self.flow.error_key, kind="error"))
+        if self.flow.notice_key:
+            self.notes.append(Banner(self.flow.notice_key, kind="info"))
+        self.fill()
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    # the number pad: 1-9, then Corriger, 0, Tout effacer; the words on its left, so all of it shows at once
+    def pad_rows(self, wide: bool = False) -> list[Row]:
+        """3 keys a row beside the words; 5 digits a row under them when the text is very large."""
+        digits = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0") if wide else PAD_KEYS
+        keys: list[Button] = [Button(raw=k, name=f"pad.{k}", min_mm=PAD_KEY_MM, vertical=True, style="heading",
+                                     on_activate=lambda k=k: self.press(k)) for k in digits]
+        if wide:
+            return [self._row(keys[:5]), self._row(keys[5:]), self._row([
+                Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
+                       on_activate=self.delete),
+                Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
+                       on_activate=self.clear)])]
+        keys += [
+            Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
+                   on_activate=self.delete),
+            Button(raw="0", name="pad.0", min_mm=PAD_KEY_MM, vertical=True, style="heading", on_activate=lambda: self.press("0")),
+            Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
+                   on_activate=self.clear),
+        ]
+        return [self._row(keys[start : start + 3]) for start in range(0, len(keys), 3)]
+
+    @staticmethod
+    def _row(keys: list[Button]) -> Row:
+        row = Row(spacing_mm=3)
+        for key in keys:
+            row.add_widget(key)
+        return row
+
+    def with_pad(self, words: list[Any]) -> None:
+        """The words, then the pad: side by side when the text is small enough, else one under the other."""
+        if look().text_size <= 1:
+            column = Stack(spacing_mm=4)
+            for w in words:
+                column.add_widget(w)
+            column.add_widget(Spacer())
+            pad = Stack(spacing_mm=3)
+            for r in self.pad_rows():
+                pad.add_widget(r)
+            row = Row(spacing_mm=8)
+            row.add_widget(column)
+            row.add_widget(pad)
+            self.add(row)
+        else:  # very large text: the words, then the pad row by row (paged if it must be)
+            self.add(*words, *self.pad_rows(wide=True))
+
+    def press(self, key: str) -> None:
+        if self.flow.append_digit(key):
+            self.show_typed()
+
+    def delete(self) -> None:
+        if self.flow.delete_digit():
+            self.show_typed()
+
+    def clear(self) -> None:
+        self.flow.clear()
+        self.show_typed()
+
+    def show_typed(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+@screen("sign_in", order=15)
+class SignInIdentifierScreen(SignInScreen):
+    can_go_back = True
+
+    def fill(self) -> None:
+        self.typed = Text(raw=self.typed_words(), style="huge")
+        self.with_pad([*self.notes, Text(key=self.flow.identifier_prompt_key, style="strong"),
+                       Text(key=self.flow.identifier_hint_key), self.typed])
+        self.add_action(Button("screens.sign_in.next", "forward", kind="primary", name="sign_in.next",
+                               on_activate=self.submit))
+
+    def typed_words(self) -> str:
+        return self.flow.identifier_grouped or look().tr("screens.sign_in.nothing_typed")
+
+    def show_typed(self) -> None:
+        self.typed.set_text(raw=self.typed_words())
+
+    def submit(self) -> None:
+        self.flow.submit_identifier()
+        go(self.app, self.flow)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        app.session.start()
+        flow = flow_for(app, fresh=True)
+        for c in "24403999":
+            flow.append_digit(c)
+        return {}
+
+
+@screen("sign_in.code", order=16)
+class SignInCodeScreen(SignInScreen):
+    flow_step = SignInStep.CODE
+
+    def fill(self) -> None:
+        words: list[Any] = list(self.notes)
+        if self.flow.code_sent_key and not self.notes:
+            words.append(Text(key=self.flow.code_sent_key))
+        self.dots = CodeDots(self.flow.code_entered, self.flow.code_length)
+        self.typed = Text(raw=self.typed_words())
+        words += [Text(raw=hint) for hint in (h(self.app, self.flow) for h in CODE_HINTS) if hint]
+        words += [Text(key=self.flow.code_prompt_key, style="strong"), self.dots, self.typed]
+        self.with_pad(words)
+        new_code = Button("screens.sign_in.new_code", "info", name="sign_in.new_code", on_activate=self.new_code)
+        if look().text_size <= 1:
+            self.add_action(new_code)
+        else:  # very large text: the main action alone at the bottom, more room for the pad
+            self.add(new_code)
+        self.add_action(Button("screens.sign_in.ok", "check", kind="primary", name="sign_in.ok",
+                               on_activate=self.submit))
+
+    def typed_words(self) -> str:
+        """"2 chiffres tapés sur 6.": how many, never which."""
+        return look().catalog.tr_n("screens.sign_in.code.typed", self.flow.code_entered,
+                                   count=self.flow.code_entered, total=self.flow.code_length)
+
+    def show_typed(self) -> None:
+        self.dots.set_count(self.flow.code_entered, self.flow.code_length)
+        self.typed.set_text(raw=self.typed_words())
+
+    def press(self, key: str) -> None:
+        super().press(key)
+        if self.flow.code_complete:
+            # the typed code is a secret: the voice must never say it
+            _register_secret(self.app, self.flow._code)
+
+    def new_code(self) -> None:
+        self.flow.request_new_code()
+        go(self.app, self.flow)
+
+    def submit(self) -> None:
+        self.flow.submit_code()
+        go(self.app, self.flow)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        app.session.start()
+        flow = flow_for(app, fresh=True)
+        for c in "244039999900168":
+            flow.append_digit(c)
+        flow.submit_identifier()
+        flow.append_digit("1")
+        flow.append_digit("2")
+        return {}
+
+
+@screen("sign_in.paused", order=17)
+class SignInPausedScreen(SignInScreen):
+    flow_step = SignInStep.PAUSED
+    columns = 1
+
+    def fill(self) -> None:
+        self.add(*self.notes)
+        for key in self.flow.paused_keys:
+            self.add(Text(key=key, style="strong"))
+        self.wait = Text(raw=self.wait_words())
+        self.add(self.wait)
+        self.add_action(Button("screens.sign_in.try_again", "forward", kind="primary", name="sign_in.try_again",
+                               on_activate=self.try_again))
+
+    def seconds_left(self) -> int:
+        return self.flow.seconds_left(self.app.clock.now())
+
+    def on_tick(self) -> None:
+        self.wait.set_text(raw=self.wait_words())
+
+    def wait_words(self) -> str:
+        left = self.seconds_left()
+        if left <= 0:
+            return look().tr("screens.sign_in.paused.over")
+        return look().catalog.tr_n("screens.sign_in.paused.wait", left, seconds=left)
+
+    def try_again(self) -> None:
+        if self.flow.try_again():
+            go(self.app, self.flow)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        app.session.start()
+        flow = flow_for(app, fresh=True)
+        flow.step = SignInStep.PAUSED
+        flow.paused_until = app.clock.now() + timedelta(seconds=60)
+        return {}
+
+
+@screen("sign_in.closed", order=18)
+class SignInClosedScreen(SignInScreen):
+    flow_step = SignInStep.SPACE_CLOSED
+    can_go_back = False
+    columns = 1
+
+    def fill(self) -> None:
+        self.add(*self.notes)
+        for key in self.flow.space_closed_keys:
+            self.add(Text(key=key, style="strong"))
+        self.add_action(Button("ui.home.finish", "end", kind="primary", name="sign_in.finish",
+                               on_activate=self.app.ask_end_session))
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        app.session.start()
+        flow = flow_for(app, fresh=True)
+        for c in "150119999900446":
+            flow.append_digit(c)
+        flow.submit_identifier()
+        for c in "271828":
+            flow.append_digit(c)
+        flow.submit_code()
+        return {}
+
+
+def _wrong_code_shot(app: Any) -> None:
+    SignInCodeScreen.demo_state(app)
+    flow = flow_for(app)
+    for c in "000000":
+        flow.append_digit(c)
+    flow.submit_code()
+    app.nav.show("sign_in.code")
+
+
+register_shot("sign_in.code.wrong", _wrong_code_shot, order=16)
+
+
+def _start_sign_in(services: Any) -> bool:
+    return not signed_in(services)
+
+
+register_feature(Feature("sign_in", "forward", "screens.sign_in.tile", "sign_in", order=1,
+                         available=_start_sign_in))
