@@ -165,6 +165,10 @@ class Speaker(Protocol):
     def repeat(self) -> None:
         """Say the last message again (nothing if there was none)."""
 
+    @property
+    def can_repeat(self) -> bool:
+        """True when there is a last message to say again."""
+
     def set_rate(self, wpm: int) -> None: ...
 
     def set_volume(self, step: int) -> None: ...
@@ -443,6 +447,10 @@ class GuardedSpeaker:
         """Écouter: the screen's description, private content only when allowed."""
         text = screen.spoken_text(catalog, private_allowed=self.policy.private_allowed)
         self.say(text, catalog.lang)
+
+    @property
+    def can_repeat(self) -> bool:
+        return self._last is not None
 
     def repeat(self) -> None:
         """Répéter: the last message, checked again (a secret may have been typed since)."""

@@ -90,6 +90,16 @@ def _voice_off(d):
     _line(d, [(90, 36), (62, 64)], 8)
 
 
+def _stop(d):
+    _rect(d, 20, 20, 80, 80, radius=8)
+
+
+def _repeat(d):
+    # a circle arrow going round once more
+    d.arc((_u(14), _u(14), _u(86), _u(86)), 40, 330, fill=WHITE, width=int(_u(10)))
+    _poly(d, [(92, 20), (66, 35), (90, 48)])
+
+
 def _text_size(d):
     # a small A and a big A, drawn as strokes
     _line(d, [(6, 82), (20, 48), (34, 82)], 7)
@@ -192,6 +202,7 @@ def _plus(d):
 
 ICONS: dict[str, Callable[[ImageDraw.ImageDraw], None]] = {
     "back": _back, "forward": _next_arrow, "home": _home, "listen": _listen, "voice_off": _voice_off,
+    "stop": _stop, "repeat": _repeat,
     "text_size": _text_size, "help": _help, "question": _question, "end": _end, "check": _check,
     "close": _close, "prev": _prev, "next": _next, "display": _display, "warning": _warning,
     "error": _error, "info": _info, "clock": _clock, "language": _language, "minus": _minus,

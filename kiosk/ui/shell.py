@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
 BOTTOM_BAR = (
     ("back", "ui.bar.back", "back"),
     ("home", "ui.bar.home", "home"),
-    ("listen", "ui.bar.listen", "listen"),
+    ("listen", "ui.bar.listen", "listen"),     # "Arrêter" while the voice speaks
+    ("repeat", "ui.bar.repeat", "repeat"),
     ("display", "ui.bar.text_size", "text_size"),
     ("help", "ui.bar.help", "help"),
 )
@@ -140,7 +141,7 @@ class BottomBar(Stack):
         super().__init__(bg="bar_bg", padding_mm=2.5, orientation="horizontal")
         self.app = app
         actions: dict[str, Callable[[], Any]] = {
-            "back": app.go_back, "home": app.go_home, "listen": app.speak_screen,
+            "back": app.go_back, "home": app.go_home, "listen": app.speak_screen, "repeat": app.repeat_speech,
             "display": app.open_display, "help": app.open_help,
         }
         self.buttons: dict[str, Button] = {}

@@ -41,6 +41,9 @@ class VoiceControl:
         self.armed: Widget | None = None
         self._listened: Any = None
         self._remove_listener = None
+        #: True during a touch that stopped the voice (so Arrêter does not start it again).
+        self.stopped_by_touch = False
+        self.speaking = False
 
     # -- speaking ---------------------------------------------------------------------------
     def usable(self) -> Any:
@@ -75,17 +78,36 @@ class VoiceControl:
         """What is in front of the person, like Écouter."""
         self.app.speak_screen()
 
-    def stop(self) -> None:
+    def repeat(self) -> bool:
+        """Répéter: True when there was a last message to say again."""
+        speaker = _speaker(self.app)
+        if speaker is None or getattr(speaker, "ready", True) is False or not getattr(speaker, "can_repeat", False):
+            return False
+        speaker = self.usable()
+        if speaker is None:
+            return True  # the banner says the voice is unavailable
+        try:
+            speaker.repeat()
+        except SpeechRefused:
+            return True
+        except Exception:
+            self.app.shell.show_banner("ui.voice.failed", kind="error")
+        return True
+
+    def stop(self) -> bool:
+        """Stop speaking; True when something was being said."""
         speaker = _speaker(self.app)
         if speaker is None:
-            return
+            return False
         ready = getattr(speaker, "ready", True)  # a Lazy speaker not built yet has nothing to stop
         if ready is False:
-            return
+            return False
         try:
+            was = bool(getattr(speaker, "is_speaking", False))
             speaker.stop()
+            return was
         except Exception:
-            pass
+            return False
 
     # -- events from the speech thread --------------------------------------------------------
     def _listen_to(self, speaker: Any) -> None:
@@ -99,6 +121,19 @@ class VoiceControl:
     def _on_event(self, event: SpeechEvent) -> None:  # speech thread
         if event.kind in (EventKind.NO_AUDIO_OUTPUT, EventKind.NO_VOICE, EventKind.UNAVAILABLE):
             Clock.schedule_once(lambda _dt: self._show_status(), 0)
+        speaking = event.kind is EventKind.STARTED
+        Clock.schedule_once(lambda _dt: self.show_speaking(speaking), 0)
+
+    def show_speaking(self, speaking: bool) -> None:  # Kivy thread
+        """The Écouter button reads Arrêter while the voice speaks."""
+        if speaking == self.speaking:
+            return
+        self.speaking = speaking
+        button = self.app.shell.bottom_bar.buttons.get("listen")
+        if button is not None:
+            button.set_icon("stop" if speaking else "listen")
+            button.label.set_text("ui.bar.stop" if speaking else "ui.bar.listen")
+            button.refresh()
 
     def _show_status(self) -> None:  # Kivy thread
         speaker = _speaker(self.app)
@@ -107,7 +142,9 @@ class VoiceControl:
 
     # -- touch -------------------------------------------------------------------------------
     def on_touch(self) -> None:
-        self.stop()
+        self.stopped_by_touch = self.stop()
+        if self.stopped_by_touch:
+            self.show_speaking(False)
 
     def on_window_touch(self, _window: Any, touch: Any) -> bool:
         """A tap elsewhere than the control spoken last: explore starts again."""

@@ -235,3 +235,33 @@ def test_without_a_voice_engine_the_panel_says_so(pilot):
     pilot.tap("display.voice")
     pilot.tap("Répéter")
     assert "La voix n'est pas disponible sur cette borne." in pilot.texts(everywhere=True)
+
+
+def test_listen_reads_stop_while_speaking_and_stop_does_not_start_it_again(pilot, voice):
+    pilot.tap("Commencer")
+    events = Events()
+    remove = voice.add_listener(events)
+    try:
+        pilot.tap("bar.listen")
+        events.wait(EventKind.STARTED)
+        pilot.pump()
+        listen = pilot.button("bar.listen")
+        assert listen.text == "Arrêter" and listen.icon.name == "stop"
+        said = len(voice.said)
+        pilot.tap("bar.listen")
+        events.wait(EventKind.STOPPED)
+        assert not voice.is_speaking
+        assert len(voice.said) == said  # Arrêter stopped, it did not speak again
+        assert pilot.button("bar.listen").text == "Écouter"
+    finally:
+        remove()
+
+
+def test_repeat_says_the_last_message_again_or_the_screen_first(pilot, voice):
+    pilot.tap("Commencer")
+    pilot.tap("bar.repeat")  # nothing said yet: the screen is read
+    assert len(voice.said) == 1 and voice.said[0][0].startswith("Accueil.")
+    pilot.app.voice.say("Votre rendez-vous est mardi.")
+    pilot.tap("bar.repeat")
+    assert voice.said[-1] == ("Votre rendez-vous est mardi.", "fr")
+    assert len(voice.said) == 3

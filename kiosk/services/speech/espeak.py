@@ -66,6 +66,10 @@ class EspeakSpeaker:
         return current is not None and not current.done
 
     @property
+    def can_repeat(self) -> bool:
+        return self._last is not None
+
+    @property
     def rate(self) -> int:
         return self._rate
 

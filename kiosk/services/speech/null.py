@@ -54,6 +54,10 @@ class NullSpeaker:
         return False
 
     @property
+    def can_repeat(self) -> bool:
+        return self._last is not None
+
+    @property
     def rate(self) -> int:
         return self._rate
 
