@@ -62,6 +62,9 @@ class KioskApp(App):
         #: Lines for the end screen ("Vous avez masqué 1 document."), asked at the end, before the wipe.
         self.end_summary_providers: list[Callable[[Any], list[str]]] = []
         self.end_summary: list[str] = []
+        from kiosk.ui.end_summary import activity_summary
+
+        self.end_summary_providers.append(lambda session: activity_summary(self, session))
         self.overlays: list[Overlay] = []
         self.warning: WarningOverlay | None = None
         self._end_deadline: float | None = None
@@ -218,8 +221,17 @@ class KioskApp(App):
         return ScreenDescription(title=desc.title, step=desc.step, lines=desc.lines,
                                  buttons=tuple(desc.buttons) + tuple(top) + tuple(bar), private=desc.private)
 
+    def repeat_speech(self) -> None:
+        """Répéter: the last message again, or the screen when nothing was said yet."""
+        voice = getattr(self, "voice", None)
+        if voice is None or not voice.repeat():
+            self.speak_screen()
+
     def speak_screen(self) -> None:
-        """Écouter. Never a dead button: without a voice, a banner says so."""
+        """Écouter (Arrêter while speaking). Never a dead button: without a voice, a banner says so."""
+        voice = getattr(self, "voice", None)
+        if voice is not None and voice.stopped_by_touch:
+            return  # this very touch stopped the voice: "Arrêter" has done its job
         description = self.describe()
         if self.speak_hook is not None:
             self.speak_hook(description)

@@ -115,3 +115,21 @@ def test_qr_reachable_and_readable_at_the_largest_text_size(pilot, shots_dir):
     assert screen.qr.side_mm() >= 60
     shot = pilot.screenshot(shots_dir / "phone4.png")
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(shot).convert("L"))] == [flow.ical_text]
+
+
+def test_the_end_screen_says_what_was_done_then_forgets_it(pilot):
+    app = pilot.app
+    flow = open_agenda(pilot)
+    pilot.tap(f"agenda.appointment.{flow.appointments[0].id}")
+    pilot.tap("Mettre sur mon téléphone")
+    pilot.tap("Terminer")
+    pilot.tap("Oui, terminer")
+    assert app.nav.current.name == "end"
+    texts = pilot.texts()
+    assert "Ce que vous avez fait :" in texts
+    assert "Vous avez mis 1 rendez-vous sur votre téléphone." in texts
+    pilot.tap("end.again")
+    pilot.tap("Commencer")
+    pilot.tap("Terminer")
+    pilot.tap("Oui, terminer")
+    assert "Ce que vous avez fait :" not in pilot.texts()  # nobody signed in: nothing to report
