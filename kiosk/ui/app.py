@@ -84,6 +84,10 @@ class KioskApp(App):
         s.on_end.append(lambda _s: self._on_end())
         s.on_reset.append(lambda _s: self._on_reset())
         self.nav.reset("welcome")
+        if self.settings.training:  # kiosk run --training: the band and the exercises, from Welcome on
+            from kiosk.ui.screens.training import enable_training
+
+            enable_training(self)
         return self.shell
 
     def on_start(self) -> None:
@@ -216,10 +220,14 @@ class KioskApp(App):
         if self.overlays:
             return self.overlays[-1].describe()
         desc = self.nav.current.describe()
+        bands = [w for w in reversed(self.shell.bands.children) if hasattr(w, "message")]
+        band_lines = tuple(b.message.text for b in bands)
+        band_buttons = tuple(b.button.text for b in bands if b.button is not None and not b.button.hidden)
         bar = [b.text for b in self.shell.bottom_bar.buttons.values() if not b.hidden]
         top = [self.shell.top_bar.finish.text] if not self.shell.top_bar.finish.hidden else []
-        return ScreenDescription(title=desc.title, step=desc.step, lines=desc.lines,
-                                 buttons=tuple(desc.buttons) + tuple(top) + tuple(bar), private=desc.private)
+        return ScreenDescription(title=desc.title, step=desc.step, lines=band_lines + tuple(desc.lines),
+                                 buttons=tuple(desc.buttons) + band_buttons + tuple(top) + tuple(bar),
+                                 private=desc.private)
 
     def repeat_speech(self) -> None:
         """Répéter: the last message again, or the screen when nothing was said yet."""
@@ -227,12 +235,19 @@ class KioskApp(App):
         if voice is None or not voice.repeat():
             self.speak_screen()
 
-    def speak_screen(self) -> None:
-        """Écouter (Arrêter while speaking). Never a dead button: without a voice, a banner says so."""
+    def listen(self) -> None:
+        """The bar's Écouter, which reads Arrêter while the voice speaks."""
         voice = getattr(self, "voice", None)
         if voice is not None and voice.stopped_by_touch:
             return  # this very touch stopped the voice: "Arrêter" has done its job
+        self.speak_screen()
+
+    def speak_screen(self) -> None:
+        """Read what is in front of the person. Never silent: without a voice, a banner says so."""
+        voice = getattr(self, "voice", None)
         description = self.describe()
+        if voice is not None and voice.ask_private_first(description):
+            return
         if self.speak_hook is not None:
             self.speak_hook(description)
             return

@@ -141,7 +141,7 @@ class BottomBar(Stack):
         super().__init__(bg="bar_bg", padding_mm=2.5, orientation="horizontal")
         self.app = app
         actions: dict[str, Callable[[], Any]] = {
-            "back": app.go_back, "home": app.go_home, "listen": app.speak_screen, "repeat": app.repeat_speech,
+            "back": app.go_back, "home": app.go_home, "listen": app.listen, "repeat": app.repeat_speech,
             "display": app.open_display, "help": app.open_help,
         }
         self.buttons: dict[str, Button] = {}

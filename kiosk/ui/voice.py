@@ -21,7 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.speech import EventKind, ScreenDescription, SpeechEvent, SpeechRefused
 from kiosk.ui.look import look
-from kiosk.ui.overlays import DisplayOverlay, Overlay
+from kiosk.ui.overlays import ConfirmDialog, DisplayOverlay, Overlay
 from kiosk.ui.widgets import Button, Row, TapBehaviour, Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,6 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _speaker(app: "KioskApp") -> Any:
     return getattr(app.services, "speaker", None)
+
+
+PRIVATE_ASKED = "ui.voice.private_asked"  # session.data: the question was asked in this session
 
 
 class VoiceControl:
@@ -73,6 +76,32 @@ class VoiceControl:
             self.app.shell.show_banner("ui.voice.failed", kind="error")
             return
         self._note(speaker)
+
+    def ask_private_first(self, description: Any) -> bool:
+        """Before a document or a message is read aloud: ask once per session (no headset).
+
+        True when the question is now on screen (and spoken); the answer reads the screen.
+        """
+        speaker = _speaker(self.app)
+        policy = getattr(speaker, "policy", None)
+        data = self.app.session.data
+        if not description.private or policy is None or policy.private_allowed or data.get(PRIVATE_ASKED):
+            return False
+        data[PRIVATE_ASKED] = True
+        current = self.app.nav.current
+        kind = "message" if current is not None and current.name.startswith("messages") else "document"
+
+        def yes() -> None:
+            policy.grant_consent()
+            self.app.speak_screen()
+
+        self.app.open_overlay(ConfirmDialog(
+            self.app, title_key="voice.private.title", line_keys=(f"speech.private.prompt.{kind}",),
+            yes_key="speech.private.yes", no_key="speech.private.no", yes_icon="listen",
+            on_yes=yes, on_no=self.app.speak_screen))
+        # the question itself is read, once it is laid out
+        Clock.schedule_once(lambda _dt: self.app.speak_screen(), 0)
+        return True
 
     def say_description(self) -> None:
         """What is in front of the person, like Écouter."""

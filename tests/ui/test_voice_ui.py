@@ -265,3 +265,47 @@ def test_repeat_says_the_last_message_again_or_the_screen_first(pilot, voice):
     pilot.tap("bar.repeat")
     assert voice.said[-1] == ("Votre rendez-vous est mardi.", "fr")
     assert len(voice.said) == 3
+
+
+def test_private_content_is_read_only_after_a_yes_asked_once(pilot, voice):
+    from kiosk.core.flows.base import PATIENT_SESSION
+    from kiosk.services.backend.demo import demo_sign_in_code
+    from kiosk.ui.screens.access_code import stop_demo_codes
+
+    app = pilot.app
+    pilot.tap("Commencer")
+    backend = app.services.backend
+    ins = "244039999900168"
+    app.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle,
+                                                               demo_sign_in_code(ins))
+    stop_demo_codes(app)
+    app.nav.show("access_code")
+    pilot.pump()
+    pilot.tap("1 heure")
+    assert app.describe().private
+    withheld = Catalog.load("fr").tr("speech.private.withheld")
+    pilot.tap("bar.listen")
+    assert "Lire à voix haute ?" in pilot.texts()
+    assert voice.said[-1][0].startswith("Lire à voix haute ?")   # the question is read, whole
+    assert "D'autres personnes peuvent entendre." in voice.said[-1][0]
+    pilot.tap("Non, ne pas lire")
+    assert withheld in voice.said[-1][0]
+    pilot.tap("bar.listen")                                      # asked once per session
+    assert "Lire à voix haute ?" not in pilot.texts() and withheld in voice.said[-1][0]
+    stop_demo_codes(app)
+    pilot.tap("Terminer")
+    pilot.tap("Oui, terminer")
+    pilot.tap("end.again")
+    # the next person is asked again; yes reads the content (never the code itself)
+    pilot.tap("Commencer")
+    app.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle,
+                                                               demo_sign_in_code(ins))
+    app.nav.show("access_code")
+    pilot.pump()
+    pilot.tap("1 heure")
+    pilot.tap("bar.listen")
+    pilot.tap("Oui, lire à voix haute")
+    text = voice.said[-1][0]
+    assert withheld not in text and "Temps restant" in text
+    assert not any(group in text for group in app.nav.current.flow.code_groups)
+    stop_demo_codes(app)
