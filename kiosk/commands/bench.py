@@ -93,7 +93,24 @@ def bench_speech(args: argparse.Namespace) -> int:
         bench.run(runs=args.runs, device=args.device)
     except RuntimeError:
         raise UserError("La voix n'est pas disponible sur cette machine : installez espeak-ng.") from None
+    _bench_tap_to_sample(args.runs)
     return 0
+
+
+def _bench_tap_to_sample(runs: int) -> None:
+    """The same delay seen from the person: a real tap on Écouter in the real app."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        print("tap Écouter -> first sample: needs a screen (run it under xvfb-run)")
+        return
+    proc = subprocess.run([sys.executable, "-m", "kiosk.ui.bench_listen", str(runs)],
+                          capture_output=True, text=True, timeout=300)
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("TAP ")), None)
+    if line is None:
+        print(f"tap Écouter -> first sample: not measured (code {proc.returncode})")
+        return
+    median, worst = (float(v) for v in line.split()[1:3])
+    print(f"tap Écouter -> first sample: median {median:6.1f} ms   max {worst:6.1f} ms   "
+          f"(aim <= 250 ms, ALSA null device)")
 
 
 def _probe(kind: str, env: dict[str, str]) -> tuple[float, int]:
