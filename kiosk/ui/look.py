@@ -24,6 +24,8 @@ STYLES: dict[str, tuple[float, float, bool]] = {
     "button": (1.0, 9.0, True),
     "huge": (2.0, 3.0, True),
     "panel": (1.0, 1.6, True),
+    # number pad keys: one size at every text size, so the pad always fits beside the words
+    "key": (1.0, 1.0, True),
 }
 
 

@@ -531,7 +531,8 @@ Button = KioskButton
 class Banner(Stack):
     """A message across the screen: an icon and one sentence, never colour alone.
 
-    kind "error" (icon "!" in a circle) or "info" (icon "i"). It has a Fermer button.
+    kind "error" (icon "!" in a circle) or "info" (icon "i"). It has a Fermer button when
+    something can close it (`on_close`); a banner inside a screen has none, never a dead button.
     """
 
     def __init__(self, key: str | None = None, *, kind: str = "error", raw: str | None = None,
@@ -542,26 +543,31 @@ class Banner(Stack):
         self.kind = kind
         self.icon = Icon("error" if kind == "error" else "info", role=TEXT_ON[bg], on=bg, size_hint=(None, 1))
         self.message = Text(key=key, raw=raw, values=values, style="panel", on=bg, size_hint_y=1)
-        self.close = Button("ui.banner.close", "close", kind="secondary", on=bg, size_hint=(None, 1),
-                            on_activate=on_close, name="banner.close", style="panel")
+        self.close: Button | None = None
+        if on_close is not None:
+            self.close = Button("ui.banner.close", "close", kind="secondary", on=bg, size_hint=(None, 1),
+                                on_activate=on_close, name="banner.close", style="panel")
         for w in (self.icon, self.message, self.close):
-            self.add_widget(w)
+            if w is not None:
+                self.add_widget(w)
+        self.ready = True
         self.refresh()
 
     def refresh(self) -> None:
         super().refresh()
-        if hasattr(self, "close"):
+        if getattr(self, "ready", False):
             lk = look()
             self.spacing = lk.mm(4)
             self.icon.width = lk.font_px("panel") * 1.2
-            self.close.width = self.close.natural_width()
+            if self.close is not None:
+                self.close.width = self.close.natural_width()
 
     def wanted_height(self, width: float) -> float:
-        lk = look()
-        text_w = width - self.padding[0] - self.padding[2] - self.icon.width - self.close.width - 2 * self.spacing
+        close_w = self.close.width + self.spacing if self.close is not None else 0
+        text_w = width - self.padding[0] - self.padding[2] - self.icon.width - close_w - self.spacing
         text_h = measure(self.message.text, int(self.message.font_size), True, int(text_w))[1]
-        close_h = self.close.wanted_height(self.close.width)
-        return max(text_h, close_h) + self.padding[1] + self.padding[3] + 0 * lk.scale
+        close_h = self.close.wanted_height(self.close.width) if self.close is not None else 0
+        return max(text_h, close_h) + self.padding[1] + self.padding[3]
 
     def do_layout(self, *args: Any) -> None:
         BoxLayout.do_layout(self, *args)
@@ -588,18 +594,48 @@ class PagedList(Measured, BoxLayout):
         self.body = Widget()
         self.body.bind(pos=self._place_rows, size=self._place_rows)
         self._lines: list[tuple[BoxLayout, float]] = []
-        self.nav = Row(size_hint_y=None)
+        # Précédent, "Page 2 sur 5", Suivant on one line; in a narrow list, the page number above.
+        self.nav = Stack(spacing_mm=2, size_hint_y=None)
+        self._nav_row = Row()
         self.prev = Button("ui.pager.previous", "prev", on=on, name="pager.previous", on_activate=self.previous,
                            style="panel")
         self.where = Text(key="ui.pager.page", values={"page": 1, "total": 1}, on=on, halign="center",
                           style="panel", size_hint_y=None)
         self.next = Button("ui.pager.next", "next", on=on, name="pager.next", on_activate=self.next_page,
                            style="panel")
-        for w in (self.prev, self.where, self.next):
-            self.nav.add_widget(w)
+        self.nav.add_widget(self._nav_row)
+        self._narrow: bool | None = None
+        self._arrange_nav(False)
         self.add_widget(self.body)
         self.bind(size=self._schedule, pos=self._schedule)
         self._pending = False
+
+    def _arrange_nav(self, narrow: bool) -> None:
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for w in (self.prev, self.where, self.next):
+            if w.parent is not None:
+                w.parent.remove_widget(w)
+        if narrow:
+            self.nav.add_widget(self.where, index=len(self.nav.children))
+            self._nav_row.add_widget(self.prev)
+            self._nav_row.add_widget(self.next)
+        else:
+            for w in (self.prev, self.where, self.next):
+                self._nav_row.add_widget(w)
+
+    def _size_nav(self, width: float) -> None:
+        """Précédent and Suivant the same width; the page number above them when it cannot sit between."""
+        side = max(self.prev.natural_width(), self.next.natural_width())
+        where_w = text_width(self.where.text, int(self.where.font_size), True)
+        narrow = 2 * side + where_w + 2 * look().mm(4) > width
+        self._arrange_nav(narrow)
+        for b in (self.prev, self.next):
+            if narrow:
+                b.size_hint_x = 1
+            else:
+                b.size_hint_x, b.width = None, side
 
     def set_items(self, items: Iterable[Widget]) -> None:
         self.items = list(items)
@@ -685,9 +721,7 @@ class PagedList(Measured, BoxLayout):
         self.items = list(self._source_items)
         rows, heights = self._rows(), self._row_heights(self.width)
         if sum(heights) + gap * max(0, len(rows) - 1) > self.height + 0.5:
-            side = max(self.prev.natural_width(), self.next.natural_width())
-            for b in (self.prev, self.next):
-                b.size_hint_x, b.width = None, side
+            self._size_nav(self.width)
             self._split_long_texts(self.height - self.nav.wanted_height(self.width) - gap)
             rows, heights = self._rows(), self._row_heights(self.width)
         room = self.height
@@ -695,9 +729,7 @@ class PagedList(Measured, BoxLayout):
         if sum(heights) + gap * max(0, len(rows) - 1) <= room + 0.5:
             pages = [rows]
         else:
-            side = max(self.prev.natural_width(), self.next.natural_width())
-            for b in (self.prev, self.next):
-                b.size_hint_x, b.width = None, side
+            self._size_nav(self.width)
             nav_h = self.nav.wanted_height(self.width) + gap
             room -= nav_h
             current: list[list[Widget]] = []
@@ -743,11 +775,9 @@ class PagedList(Measured, BoxLayout):
             self.remove_widget(self.nav)
         if several:
             self.spacing = gap
-            side = max(self.prev.natural_width(), self.next.natural_width())
-            for b in (self.prev, self.next):
-                b.size_hint_x, b.width = None, side
-            self.nav.height = self.nav.wanted_height(self.width)
             self.where.set_text("ui.pager.page", page=self.page + 1, total=len(self.pages))
+            self._size_nav(self.width)
+            self.nav.height = self.nav.wanted_height(self.width)
             self.prev.hidden = self.page == 0
             self.next.hidden = self.page == len(self.pages) - 1
 

@@ -104,3 +104,24 @@ def test_many_wrong_codes_pause_and_ask_for_help(pilot):
     pilot.tap("sign_in.try_again")
     assert app.nav.current.name == "sign_in.paused"  # not before the end of the pause
     assert PATIENT_SESSION not in app.session.data
+
+
+def test_the_whole_pad_is_on_screen_at_every_text_size(pilot):
+    """Never a key on another page: the pad stays beside the words, whatever the size."""
+    from kiosk.ui.screen import SHOTS
+
+    app = pilot.app
+    keys = {f"pad.{d}" for d in "0123456789"} | {"pad.delete", "pad.clear"}
+    for size in (1, 2, 3, 4):
+        for shot in ("sign_in", "sign_in.code", "sign_in.code.wrong"):
+            pilot.reset()
+            app.set_prefs(text_size=size)
+            SHOTS[shot].setup(app)
+            app.set_prefs(text_size=size)
+            pilot.pump(3)
+            shown = {b.name for b in pilot.buttons()}
+            assert keys <= shown, (shot, size, keys - shown)
+            assert "pager.next" not in shown, (shot, size)
+            assert ("sign_in.ok" if "code" in shot else "sign_in.next") in shown, (shot, size)
+    said = app.describe().spoken_text(app.look.catalog)
+    assert "0 chiffre tapé sur 6." in said  # not shown at this size, still said

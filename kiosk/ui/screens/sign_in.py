@@ -8,6 +8,7 @@ The typed code is never shown (● ● ○) and is registered with the speaker a
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -27,6 +28,7 @@ SCREENS = {
     SignInStep.SPACE_CLOSED: "sign_in.closed",
 }
 PAD_KEY_MM = 18
+PAD_KEY_WIDTH_MM = 45  # holds "Corriger" on one line
 PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
@@ -64,6 +66,15 @@ def go(app: Any, flow: SignInFlow) -> None:
     app.nav.show(SCREENS[flow.step], remember=False)
 
 
+class _Beside(Row):
+    """Takes the room left on the screen; its paged list finds its own height there."""
+
+    fill = True
+
+    def wanted_height(self, width: float) -> float:
+        return 0
+
+
 class SignInScreen(Screen):
     title_key = "flows.sign_in.title"
     flow_step = SignInStep.IDENTIFIER
@@ -76,34 +87,30 @@ class SignInScreen(Screen):
         if self.flow.step_number and self.flow_step in (SignInStep.IDENTIFIER, SignInStep.CODE):
             self.step = (self.flow.step_number, self.flow.step_count)
         # the error or notice goes with the words beside the pad, so the pad never moves to another page
+        # (with larger text, plain words: a long sentence can go on over two pages, a banner cannot)
         self.notes: list[Any] = []
-        if self.flow.error_key:
-            self.notes.append(Banner(self.flow.error_key, kind="error"))
-        if self.flow.notice_key:
-            self.notes.append(Banner(self.flow.notice_key, kind="info"))
+        for key, kind in ((self.flow.error_key, "error"), (self.flow.notice_key, "info")):
+            if key:
+                self.notes.append(Banner(key, kind=kind) if look().text_size <= 1 else Text(key=key, style="panel"))
         self.fill()
 
     def fill(self) -> None:  # pragma: no cover - overridden
         pass
 
-    # the number pad: 1-9, then Corriger, 0, Tout effacer; the words on its left, so all of it shows at once
-    def pad_rows(self, wide: bool = False) -> list[Row]:
-        """3 keys a row beside the words; 5 digits a row under them when the text is very large."""
-        digits = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0") if wide else PAD_KEYS
-        keys: list[Button] = [Button(raw=k, name=f"pad.{k}", min_mm=PAD_KEY_MM, vertical=True, style="heading",
-                                     on_activate=lambda k=k: self.press(k)) for k in digits]
-        if wide:
-            return [self._row(keys[:5]), self._row(keys[5:]), self._row([
-                Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
-                       on_activate=self.delete),
-                Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
-                       on_activate=self.clear)])]
+    # the number pad: 1-9, then Corriger, 0, Tout effacer. Its keys keep one size at every text size,
+    # so it always fits beside the words and never goes to another page.
+    def pad_rows(self) -> list[Row]:
+        def key(label: str) -> Button:
+            return Button(raw=label, name=f"pad.{label}", min_mm=PAD_KEY_MM, vertical=True, style="key",
+                          on_activate=lambda: self.press(label))
+
+        keys = [key(k) for k in PAD_KEYS]
         keys += [
             Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
-                   on_activate=self.delete),
-            Button(raw="0", name="pad.0", min_mm=PAD_KEY_MM, vertical=True, style="heading", on_activate=lambda: self.press("0")),
+                   style="key", on_activate=self.delete),
+            key("0"),
             Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
-                   on_activate=self.clear),
+                   style="key", on_activate=self.clear),
         ]
         return [self._row(keys[start : start + 3]) for start in range(0, len(keys), 3)]
 
@@ -115,21 +122,26 @@ class SignInScreen(Screen):
         return row
 
     def with_pad(self, words: list[Any]) -> None:
-        """The words, then the pad: side by side when the text is small enough, else one under the other."""
-        if look().text_size <= 1:
-            column = Stack(spacing_mm=4)
-            for w in words:
-                column.add_widget(w)
-            column.add_widget(Spacer())
-            pad = Stack(spacing_mm=3)
-            for r in self.pad_rows():
-                pad.add_widget(r)
-            row = Row(spacing_mm=8)
-            row.add_widget(column)
-            row.add_widget(pad)
-            self.add(row)
-        else:  # very large text: the words, then the pad row by row (paged if it must be)
-            self.add(*words, *self.pad_rows(wide=True))
+        """The words (paged if they must be) on the left, the pad on the right of every page."""
+        self.add(*words)
+        pad = Stack(spacing_mm=3, size_hint_x=None)
+        pad.width = look().mm(3 * PAD_KEY_WIDTH_MM + 2 * 3)
+        for r in self.pad_rows():
+            pad.add_widget(r)
+        pad.add_widget(Spacer())
+        self.pad = pad
+
+    def __init__(self, app: Any, step: tuple[int, int] | None = None, **params: Any) -> None:
+        self.pad: Stack | None = None
+        super().__init__(app, step, **params)
+        if self.pad is not None:
+            # the paged words and the pad side by side, in the room the words had alone
+            index = self.children.index(self.content)
+            self.remove_widget(self.content)
+            beside = _Beside(spacing_mm=8)
+            beside.add_widget(self.content)
+            beside.add_widget(self.pad)
+            self.add_widget(beside, index=index)
 
     def press(self, key: str) -> None:
         if self.flow.append_digit(key):
@@ -152,9 +164,16 @@ class SignInIdentifierScreen(SignInScreen):
     can_go_back = True
 
     def fill(self) -> None:
-        self.typed = Text(raw=self.typed_words(), style="huge")
-        self.with_pad([*self.notes, Text(key=self.flow.identifier_prompt_key, style="strong"),
-                       Text(key=self.flow.identifier_hint_key), self.typed])
+        # very large text: what to do and what is typed first, on one line each where possible
+        large = look().text_size >= 2
+        self.typed = Text(raw=self.typed_words(), style="panel" if large else "heading")
+        words: list[Any] = list(self.notes)
+        if not (large and self.notes):  # the note already says what to do
+            words.append(Text(key=self.flow.identifier_prompt_key, style="panel" if large else "strong"))
+        words.append(self.typed)
+        if not large:
+            words.append(Text(key=self.flow.identifier_hint_key))
+        self.with_pad(words)
         self.add_action(Button("screens.sign_in.next", "forward", kind="primary", name="sign_in.next",
                                on_activate=self.submit))
 
@@ -182,21 +201,35 @@ class SignInCodeScreen(SignInScreen):
     flow_step = SignInStep.CODE
 
     def fill(self) -> None:
-        words: list[Any] = list(self.notes)
-        if self.flow.code_sent_key and not self.notes:
-            words.append(Text(key=self.flow.code_sent_key))
+        large = look().text_size >= 2
         self.dots = CodeDots(self.flow.code_entered, self.flow.code_length)
-        self.typed = Text(raw=self.typed_words())
-        words += [Text(raw=hint) for hint in (h(self.app, self.flow) for h in CODE_HINTS) if hint]
-        words += [Text(key=self.flow.code_prompt_key, style="strong"), self.dots, self.typed]
-        self.with_pad(words)
-        new_code = Button("screens.sign_in.new_code", "info", name="sign_in.new_code", on_activate=self.new_code)
+        self.typed = Text(raw=self.typed_words(), style="panel" if large else "body")
+        sent = [Text(key=self.flow.code_sent_key, style="panel" if large else "body")] \
+            if self.flow.code_sent_key and not self.notes else []
+        hints = [Text(raw=hint) for hint in (h(self.app, self.flow) for h in CODE_HINTS) if hint]
+        prompt = Text(key=self.flow.code_prompt_key, style="panel" if large else "strong")
+        new_code = Button("screens.sign_in.new_code", "info", name="sign_in.new_code", on_activate=self.new_code,
+                          style="panel")
         if look().text_size <= 1:
+            words: list[Any] = [*self.notes, *sent, *hints, prompt, self.dots, self.typed]
             self.add_action(new_code)
-        else:  # very large text: the main action alone at the bottom, more room for the pad
-            self.add(new_code)
+        else:
+            # very large text: only what to do and the dots beside the pad (the voice also says
+            # how many digits are typed); a shorter "new code" beside the main action
+            words = [*(self.notes or [prompt]), *hints, self.dots]
+            short = Button("screens.sign_in.new_code.short", "info", name="sign_in.new_code",
+                           on_activate=self.new_code, style="panel", size_hint_x=None)
+            short.width = short.natural_width()  # the main action gets the rest of the line
+            self.add_action(short)
+        self.with_pad(words)
         self.add_action(Button("screens.sign_in.ok", "check", kind="primary", name="sign_in.ok",
                                on_activate=self.submit))
+
+    def describe(self):
+        description = super().describe()
+        if self.typed.parent is None:  # not shown with very large text: still said
+            description = dataclasses.replace(description, lines=(*description.lines, self.typed.text))
+        return description
 
     def typed_words(self) -> str:
         """"2 chiffres tapés sur 6.": how many, never which."""
