@@ -56,6 +56,7 @@ class RecordingSpeaker:
     is_speaking = property(lambda self: False)
     rate = property(lambda self: self._rate)
     volume_step = property(lambda self: self._volume)
+    can_repeat = property(lambda self: bool(self.said))
 
     def say(self, text, lang):
         self.said.append((text, lang))
