@@ -1,0 +1,176 @@
+""""Mes documents": categories with their counts, the list newest first, then the viewer.
+
+One screen per step of kiosk.core.flows.documents.DocumentsFlow (the viewer and the lab
+results are in documents_viewer.py; the hide / show confirmations are dialogs over the
+viewer). The flow lives in the session's data (wiped with it); a screen brought back by
+Retour moves the flow back to its own step.
+
+Other journeys open a document with `open_in_viewer(app, flow, return_screen)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+from kiosk.core.speech import ScreenDescription
+from kiosk.ui.look import look
+from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.screens.documents_lab import LabScreen  # noqa: F401  (registers the lab results screen)
+from kiosk.ui.screens.documents_viewer import (  # noqa: F401  (registers the viewer)
+    FLOW_KEY, ViewerScreen, back_to, demo_viewer, document_date, flow_for, open_in_viewer,
+)
+from kiosk.ui.widgets import Banner, Button, Text
+
+PRIVACY_INS, PRIVACY_CODE = "267099999900305", "314159"  # the demo patient with a hidden document
+
+
+def category_words(count: Any) -> str:
+    return look().catalog.tr_n("screens.documents.category", count.count, category=look().tr(count.label_key))
+
+
+class DocumentsScreen(Screen):
+    title_key = "flows.documents.title"
+    flow_step = DocumentsStep.CATEGORIES
+
+    def build(self) -> None:
+        self.flow = flow_for(self.app)
+        back_to(self.flow, self.flow_step)
+        self.step = (self.flow.step_number, self.flow.step_count)
+        if self.flow.error_key:
+            self.add(Banner(self.flow.error_key, kind="error"))
+        self.fill()
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def on_prefs(self) -> None:
+        self.app.nav._display(type(self), self.name, self.params)  # words built from values: again
+
+
+@screen("documents", order=40)
+class CategoriesScreen(DocumentsScreen):
+    columns = 3
+
+    def __init__(self, app: Any, **params: Any) -> None:
+        self.columns = 3 if look().text_size <= 2 else 2  # every tile on one page up to size 2
+        super().__init__(app, **params)
+
+    def build(self) -> None:
+        existing = self.app.session.data.get(FLOW_KEY)
+        if existing is not None and not existing.finished and existing.step is DocumentsStep.CATEGORIES:
+            flow_for(self.app, fresh=True)  # counts as they are now
+        super().build()
+
+    def fill(self) -> None:
+        if not self.flow.categories:
+            return
+        if self.flow.total_documents == 0:
+            self.add(Text(key="screens.documents.none", style="strong"))
+            return
+        every = [c for c in self.flow.categories if c.category is None]
+        shown = every + [c for c in self.flow.categories if c.category is not None and c.count > 0]
+        for count in shown:
+            name = count.category.value if count.category is not None else "all"
+            self.add(Button(raw=category_words(count), kind="tile", name=f"documents.category.{name}",
+                            on_activate=lambda c=count.category: self.choose(c)))
+
+    def choose(self, category: Any) -> None:
+        if self.flow.choose_category(category):
+            self.app.nav.show("documents.list")
+        else:
+            self.app.nav._display(type(self), self.name, self.params)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app)
+        flow_for(app, fresh=True)
+        return {}
+
+
+@screen("documents.list", order=41)
+class ListScreen(DocumentsScreen):
+    flow_step = DocumentsStep.LIST
+
+    def fill(self) -> None:
+        flow = self.flow
+        if flow.step is not DocumentsStep.LIST:
+            return
+        title = look().tr(flow.list_title_key)
+        # very large text: a smaller heading, so a document still fits beside it on the first page
+        self.add(Text(raw=look().catalog.tr_n("screens.documents.list.heading", flow.list_total, category=title),
+                      style="heading" if look().text_size <= 2 else "panel"))
+        if flow.list_empty_key:
+            self.add(Text(key=flow.list_empty_key))
+            return
+        for d in flow.documents:
+            hidden = d.hidden_from_professionals
+            self.add(Button("screens.documents.list.item_hidden" if hidden else "screens.documents.list.item",
+                            "hidden" if hidden else "document", name=f"documents.open.{d.id}", style="panel",
+                            values={"title": d.title, "date": document_date(d), "type": d.type, "author": d.author},
+                            on_activate=lambda i=d.id: self.open(i)))
+        if flow.list_page_count > 1:  # more than one batch: words that differ from the pager's Précédent / Suivant
+            first = (flow.list_page - 1) * flow.page_size + 1
+            where = Text(key="screens.documents.list.page", style="panel", halign="center",
+                         values={"first": first, "last": first + len(flow.documents) - 1, "total": flow.list_total})
+            newer = Button("screens.documents.list.newer", "up", name="documents.list.newer", style="panel",
+                           on_activate=lambda: self.turn(flow.previous_list_page))
+            older = Button("screens.documents.list.older", "down", name="documents.list.older", style="panel",
+                           on_activate=lambda: self.turn(flow.next_list_page))
+            newer.hidden, older.hidden = not flow.has_previous_list_page, not flow.has_next_list_page
+            for w in (newer, where, older):
+                self.add_action(w)
+
+    def turn(self, action: Any) -> None:
+        if action():
+            self.app.nav._display(type(self), self.name, self.params)
+
+    def open(self, document_id: str) -> None:
+        if self.flow.open_document(document_id):
+            self.app.nav.show("documents.viewer")
+        else:
+            self.app.nav._display(type(self), self.name, self.params)
+
+    def describe(self) -> ScreenDescription:
+        base = super().describe()  # titles of health documents: private like their content
+        return ScreenDescription(title=base.title, step=base.step, lines=base.lines, buttons=base.buttons,
+                                 private=True)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        sign_in_demo(app, PRIVACY_INS, PRIVACY_CODE)
+        flow_for(app, fresh=True).choose_category(None)
+        return {}
+
+
+def _pdf_shot(app: Any) -> None:
+    demo_viewer(app, "paulette-ophtalmo-2026-06")
+    app.nav.show("documents.viewer", remember=False)
+
+
+def _image_shot(app: Any) -> None:
+    demo_viewer(app, "paulette-radio-2026-09")
+    app.nav.show("documents.viewer", remember=False)
+
+
+def _hide_dialog_shot(app: Any) -> None:
+    ViewerScreen.demo_state(app)
+    shown = app.nav.show("documents.viewer", remember=False)
+    shown.ask()
+
+
+def _paulette_list_shot(app: Any) -> None:
+    sign_in_demo(app)
+    flow_for(app, fresh=True).choose_category(None)
+    app.nav.show("documents.list", remember=False)
+
+
+register_shot("documents.list.paulette", _paulette_list_shot, order=41)
+register_shot("documents.viewer.pdf", _pdf_shot, order=43)
+register_shot("documents.viewer.image", _image_shot, order=43)
+register_shot("documents.confirm_hide", _hide_dialog_shot, order=45)
+register_feature(Feature("documents", "document", "screens.documents.tile", "documents", order=40,
+                         available=signed_in))
+
+__all__ = ["CategoriesScreen", "DocumentsFlow", "LabScreen", "ListScreen", "ViewerScreen", "open_in_viewer"]
