@@ -1,0 +1,302 @@
+"""Messages: the conversations (unread first), one conversation, its attachments.
+
+One screen per step of kiosk.core.flows.messages.MessagesFlow; the reply screens (ready-made
+answers, the keyboard, the confirmation) are in kiosk.ui.screens.messages_reply. The flow
+lives in the session's data (wiped with it). A screen brought back by Retour first moves
+the flow back to its own step, so the flow and the screen never disagree.
+
+Message bodies, subjects and typed replies are private: every description that holds
+them says so (``private=True``), and the spoken buttons of the list leave the subject out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.flows.messages import MessagesFlow, MessagesStep
+from kiosk.core.i18n import format_date
+from kiosk.core.models import MessageThread
+from kiosk.core.speech import ScreenDescription
+from kiosk.ui.flow_context import flow_context
+from kiosk.ui.look import look
+from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen
+from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.widgets import Banner, Button, Gap, Icon, Row, Text
+
+FLOW_KEY = "ui.flow.messages"
+#: session.data: thread id -> ids of the messages that were not read when the thread was opened
+NEW_KEY = "ui.messages.new"
+#: How far each step is from the list: Retour moves the flow back, never forward.
+RANK = {
+    MessagesStep.THREADS: 0,
+    MessagesStep.THREAD: 1,
+    MessagesStep.ATTACHMENT: 2,
+    MessagesStep.REPLY_CHOICE: 2,
+    MessagesStep.REPLY_TYPING: 3,
+    MessagesStep.REPLY_CONFIRM: 4,
+}
+#: From this text size on, a conversation of the list is its words, then a button (see ThreadsScreen).
+LARGE_TEXT_SIZE = 3
+#: From this text size on, Répondre comes right after the newest message instead of the bottom row.
+INLINE_REPLY_SIZE = 2
+#: Demo conversations used for the pictures of `kiosk shots`.
+DEMO_THREAD = "paulette-fil-hopital"
+DEMO_REPLY_THREAD = "paulette-fil-resultats"
+
+
+def flow_for(app: Any, *, fresh: bool = False) -> MessagesFlow:
+    data = app.session.data
+    flow = data.get(FLOW_KEY)
+    if fresh or flow is None or flow.finished:
+        if flow is not None and not flow.finished:
+            flow.cancel()
+        flow = MessagesFlow(flow_context(app)).start()
+        data[FLOW_KEY] = flow
+    return flow
+
+
+def back_to(flow: MessagesFlow, step: MessagesStep) -> None:
+    """Move the flow back to `step` (never forward, never out of the flow)."""
+    for _ in range(8):
+        if flow.finished or flow.step is step or RANK[flow.step] <= RANK[step]:
+            return
+        flow.back()
+
+
+def return_to(app: Any, name: str) -> None:
+    """Show the screen `name` that is already in the way back (dropping what came after it)."""
+    history = app.nav.history
+    if any(entry[0] == name for entry in history):
+        while history[-1][0] != name:
+            history.pop()
+        app.nav.back()
+    else:
+        app.nav.show(name)
+
+
+def fresh_demo(app: Any) -> None:
+    """For `kiosk shots`: the demo backend as it starts (unread messages unread), the demo patient signed in."""
+    reset = getattr(app.services.backend, "reset", None)
+    if callable(reset):
+        reset()
+    sign_in_demo(app)
+
+
+class MessagesScreen(Screen):
+    """Base of the messages screens: the flow, moved back to this screen's step, and its error."""
+
+    title_key = "flows.messages.title"
+    flow_step = MessagesStep.THREADS
+
+    def build(self) -> None:
+        self.content.spacing_mm = self.content_gap_mm  # more of the words on each page
+        self.flow = self.get_flow()
+        back_to(self.flow, self.flow_step)
+        self.step = (self.flow.step_number, self.flow.step_count)
+        self.built_for = (look().lang, self.layout())
+        if self.flow.error_key and self.shows_error_in_content:
+            self.add(Banner(self.flow.error_key, kind="error"))
+        self.fill()
+
+    shows_error_in_content = True
+    content_gap_mm = 3.0
+
+    def get_flow(self) -> MessagesFlow:
+        return flow_for(self.app)
+
+    def layout(self) -> Any:
+        """What changes the screen's layout with the text size (subclasses)."""
+        return None
+
+    def on_prefs(self) -> None:
+        # dates and words given as values are in the language of the build, and some layouts follow
+        # the text size: built again when either changed
+        if (look().lang, self.layout()) != self.built_for:
+            self.app.nav._display(type(self), self.name, self.params)
+
+    def refresh(self) -> None:
+        super().refresh()
+        if look().text_size >= 3:  # very large text: a little less margin, one more answer on the page
+            self.padding = [look().mm(2)] * 4
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def private_description(self) -> ScreenDescription:
+        lines, buttons = describe_widgets(self)
+        return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
+                                 buttons=tuple(buttons), private=True)
+
+
+class TextIcon(Icon):
+    """An icon as wide as the words beside it are high, at every text size."""
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.size_hint_x, self.width = None, look().font_px("strong") * 1.1
+
+
+def notice_row(key: str) -> Row:
+    """A done action in words, with a tick: one line, so the reply under it stays on the first page."""
+    row = Row(spacing_mm=3)
+    row.add_widget(TextIcon("check"))
+    row.add_widget(Text(key=key, style="strong"))
+    return row
+
+
+def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
+    pro = thread.professional
+    return {"status": look().tr(flow.status_key(thread)), "who": pro.name, "profession": pro.profession,
+            "subject": thread.subject, "date": format_date(thread.last_date, look().lang)}
+
+
+@screen("messages", order=45)
+class ThreadsScreen(MessagesScreen):
+    """The conversations, unread first: "Non lu" in words and a closed envelope; read ones an open one."""
+
+    def get_flow(self) -> MessagesFlow:
+        # shown from Home (fresh=True), and again by Retour: the list as the health space has it now
+        return flow_for(self.app, fresh=bool(self.params.get("fresh")))
+
+    def fill(self) -> None:
+        flow = self.flow
+        # sizes 1-2: each conversation is one big button; larger: a short button ("Non lu : who"), then
+        # the rest in words (which the pages can cut), so nothing is ever taller than a page
+        self.large = self.layout()
+        if flow.empty_key:
+            summary = Text(key=flow.empty_key, style="strong")
+        elif flow.unread_total:
+            summary = Text(raw=look().catalog.tr_n("screens.messages.unread", flow.unread_total), style="strong")
+        else:
+            summary = Text(key="screens.messages.unread.none", style="strong")
+        if not self.large:
+            self.add(summary)
+        self.spoken: dict[str, str] = {}
+        for thread in flow.threads:
+            values = thread_values(flow, thread)
+            icon = "mail" if thread.unread_count else "mail_open"
+            name = f"messages.thread.{thread.id}"
+            if self.large:
+                self.add(Button("screens.messages.thread_button", icon, values=values, name=name, main=True,
+                                on_activate=lambda i=thread.id: self.open(i)),
+                         Text(key="screens.messages.thread_about", values=values))
+            else:
+                self.add(Button("screens.messages.thread_item", icon, values=values, name=name, main=True,
+                                on_activate=lambda i=thread.id: self.open(i)))
+            self.spoken[name] = look().tr("screens.messages.thread_spoken", **values)
+        if self.large:  # after the conversations: the first page shows the first (unread) one
+            self.add(summary)
+        self.add(Text(key="screens.messages.only_pros"))
+
+    def layout(self) -> bool:
+        return look().text_size >= LARGE_TEXT_SIZE
+
+    def open(self, thread_id: str) -> None:
+        thread = next((t for t in self.flow.threads if t.id == thread_id), None)
+        if thread is not None and thread.unread_count:  # opening marks them read: remember which were new
+            new = self.app.session.data.setdefault(NEW_KEY, {})
+            new[thread_id] = {m.id for m in thread.messages if not m.read and not m.from_patient}
+        if self.flow.open_thread(thread_id):
+            self.app.nav.show("messages.thread")
+        elif self.flow.error_key:
+            self.app.shell.show_banner(self.flow.error_key, kind="error")
+
+    def describe(self) -> ScreenDescription:
+        """The subjects are said only when private content may be spoken; the buttons say who and if read."""
+        lines, buttons = describe_widgets(self)
+        page = [w for w in self.content.pages[self.content.page] if getattr(w, "name", "") in self.spoken]
+        spoken = []
+        for text in buttons:  # in the order shown: a conversation's button says who, and whether it was read
+            if page and page[0].text == text:
+                text = self.spoken[page.pop(0).name]
+            spoken.append(text)
+        return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
+                                 buttons=tuple(spoken), private=True)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        fresh_demo(app)
+        return {"fresh": True}
+
+
+@screen("messages.thread", order=46)
+class ThreadScreen(MessagesScreen):
+    """One conversation, newest message first ("Nouveau message." over those just read), in large text;
+    attachments as buttons; Répondre."""
+
+    flow_step = MessagesStep.THREAD
+    content_gap_mm = 2.0  # the lines of a message stay together; a wider gap comes before each message
+
+    def fill(self) -> None:
+        flow, thread = self.flow, self.flow.thread
+        if thread is None:  # nothing to show (a refusal, a stale screen): Retour is there
+            return
+        lang = look().lang
+        pro = thread.professional
+        if flow.notice_key:  # just sent: said first, and the reply is right under it (the newest first)
+            self.add(notice_row(flow.notice_key))
+        self.add(Text(raw=thread.subject, style="heading"))
+        # Répondre: at the bottom at text size 1; larger, right under the newest message, which leaves
+        # the room of the bottom row to the words
+        self.inline_reply = self.layout()
+        reply = Button("screens.messages.reply", "reply", kind="primary", name="messages.reply",
+                       on_activate=self.reply)
+        new = self.app.session.data.get(NEW_KEY, {}).get(thread.id, ())
+        for index, message in enumerate(reversed(flow.messages)):  # the newest first: what is new is on page 1
+            when = format_date(message.date, lang)
+            if index:
+                self.add(Gap(4))
+            if message.from_patient:
+                self.add(Text(key="screens.messages.from_you", values={"date": when}, style="strong"))
+            else:
+                who = message.sender.name if message.sender else pro.name
+                key = "screens.messages.from_pro_new" if message.id in new else "screens.messages.from_pro"
+                self.add(Text(key=key, values={"who": who, "date": when}, style="strong"))
+            for line in message.body.splitlines():
+                if line.strip():
+                    self.add(Text(raw=line.strip()))
+            for doc_id in message.attachments:
+                doc = flow.attachments.get(doc_id)
+                if doc is not None:
+                    self.add(Button("screens.messages.attachment", "paperclip", values={"title": doc.title},
+                                    name=f"messages.attachment.{doc_id}",
+                                    on_activate=lambda d=doc_id: self.open_attachment(d)))
+            if index == 0 and self.inline_reply:
+                self.add(reply)
+        if not self.inline_reply:
+            self.add_action(reply)
+
+    def layout(self) -> bool:
+        return look().text_size >= INLINE_REPLY_SIZE
+
+    def reply(self) -> None:
+        if self.flow.reply():
+            self.app.nav.show("messages.reply")
+
+    def open_attachment(self, document_id: str) -> None:
+        if not self.flow.open_attachment(document_id):
+            if self.flow.error_key:
+                self.app.shell.show_banner(self.flow.error_key, kind="error")
+            return
+        try:
+            from kiosk.ui.screens.documents import open_in_viewer
+        except ImportError:  # a kiosk built without the document viewer
+            self.flow.back()
+            self.app.shell.show_banner("screens.messages.viewer_missing", kind="error")
+            return
+        open_in_viewer(self.app, self.flow.viewer, return_screen="messages.thread")
+
+    def describe(self) -> ScreenDescription:
+        return self.private_description()
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        fresh_demo(app)
+        app.nav.show("messages", remember=False, fresh=True).open(DEMO_THREAD)
+        return {}
+
+
+register_feature(Feature("messages", "mail", "screens.messages.tile", "messages", order=45,
+                         params={"fresh": True}, available=signed_in))
+
+from kiosk.ui.screens import messages_reply  # noqa: E402,F401  (registers the reply screens)
