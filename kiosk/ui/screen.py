@@ -184,9 +184,15 @@ class Feature:
     order: int = 100
     params: dict[str, Any] = field(default_factory=dict)
     available: Callable[[Any], bool] = lambda services: True
+    #: The consent scope of the journey (kiosk.core.flows.base.SCOPE_*), or None.
+    scope: str | None = None
 
 
 FEATURES: dict[str, Feature] = {}
+
+#: Checks asked for every tile after `available`: fn(services, feature) -> False hides it
+#: (e.g. a scope the patient did not allow in an assisted session).
+FEATURE_CHECKS: list[Callable[[Any, Feature], bool]] = []
 
 
 def register_feature(feature: Feature) -> None:
@@ -194,7 +200,9 @@ def register_feature(feature: Feature) -> None:
 
 
 def features_for(services: Any) -> list[Feature]:
-    return sorted((f for f in FEATURES.values() if f.available(services)), key=lambda f: (f.order, f.name))
+    return sorted((f for f in FEATURES.values()
+                   if f.available(services) and all(check(services, f) for check in FEATURE_CHECKS)),
+                  key=lambda f: (f.order, f.name))
 
 
 STEPS: dict[tuple[str, str], str] = {}

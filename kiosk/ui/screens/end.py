@@ -1,9 +1,11 @@
-"""End of session: what was done (when a journey reports it), the wipe, then back to Welcome."""
+"""End of session: what was done (when a journey reports it, and with a helper: the list and its
+QR code), the wipe, then back to Welcome."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kiosk.core.speech import ScreenDescription
 from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, screen
 from kiosk.ui.widgets import Button, Text
@@ -20,10 +22,23 @@ class EndScreen(Screen):
     def build(self) -> None:
         for line in self.app.end_summary:
             self.add(Text(raw=line))
+        from kiosk.ui.screens.assisted_end import end_section
+
+        end_section(self)  # after an assisted session: what was done, and its QR code to keep
         self.countdown = Text(source=self._countdown_text)
         self.add(Text(key="ui.end.erased", style="heading"), Text(key="ui.end.thanks"), self.countdown)
         self.add_action(Button("ui.end.again", "forward", kind="primary", name="end.again",
                                on_activate=self.app.next_person))
+
+    def describe(self) -> ScreenDescription:
+        """The words shown; the whole list of an assisted session even when it goes on another page."""
+        desc = super().describe()
+        missing = [line for line in getattr(self, "assisted_lines", [])
+                   if not any(line in shown for shown in desc.lines)]
+        if not missing:
+            return desc
+        return ScreenDescription(title=desc.title, step=desc.step, lines=(*desc.lines, *missing),
+                                 buttons=desc.buttons, private=desc.private)
 
     def _countdown_text(self) -> str:
         return look().catalog.tr_n("ui.end.countdown", self.app.end_seconds_left())
@@ -38,7 +53,8 @@ class EndScreen(Screen):
         # a tap anywhere on this screen also brings the Welcome screen back
         if super().on_touch_up(touch):
             return True
-        if self.collide_point(*touch.pos) and touch.grab_current is None:
+        # a tap on a button (Suivant of a long list) is for the button, not "anywhere"
+        if self.collide_point(*touch.pos) and touch.grab_current is None and not touch.grab_list:
             self.app.next_person()
             return True
         return False

@@ -1,0 +1,197 @@
+"""The patient's consent, in two short screens, shown and spoken, before anything of theirs.
+
+1. "assisted.consent": who helps (name, organisation), for this session only.
+2. "assisted.consent.choose": what the helper may see — documents, messages, agenda,
+   "qui voit mes données" — each chosen separately (large toggles that say their state in
+   words), then "Oui, j'accepte" / "Non, merci".
+
+Neither is an in-session screen: no Accueil and no Terminer, so nothing of the patient can
+be reached before the answer; the band's "Arrêter l'accompagnement" stays. "Non, merci" on
+either screen: the helper sees nothing (core drops the patient's data), a neutral screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.core.assisted import (
+    CHOOSABLE_SCOPES,
+    CONSENT_NO_KEY,
+    CONSENT_NONE_CHOSEN_KEY,
+    CONSENT_ONLY_NOW_KEY,
+    CONSENT_TITLE_KEY,
+    CONSENT_WHO_KEY,
+    CONSENT_YES_KEY,
+    SCOPE_KEYS,
+)
+from kiosk.core.flows.base import SCOPE_AGENDA, SCOPE_DOCUMENTS
+from kiosk.ui.flow_context import assisted_session
+from kiosk.ui.look import look
+from kiosk.ui.screen import Screen, register_shot, screen
+from kiosk.ui.screens import sign_in as sign_in_screens
+from kiosk.ui.screens.access_code import sign_in_demo
+from kiosk.ui.screens.assisted import demo_assisted, ui_for
+from kiosk.ui.widgets import Button, Text
+
+#: The title of the choices: "Que peut voir {name} ?" (CONSENT_WHAT_KEY's sentence, short enough for one line).
+QUESTION_KEY = "assisted_ui.consent.question"
+#: Colours of a toggle: (fill, text, edge) when chosen and when not (the words and icon say it too).
+CHOSEN_LOOK = ("primary_bg", "primary_text", "primary_bg")
+NOT_CHOSEN_LOOK = ("btn_bg", "btn_text", "btn_edge")
+
+
+def _after_sign_in(app: Any) -> bool:
+    """The patient is signed in: while consent is pending, the consent screen instead of Home."""
+    assisted = assisted_session(app)
+    if assisted is not None and assisted.consent_pending:
+        app.nav.show("assisted.consent", remember=False)
+        return True
+    return False
+
+
+sign_in_screens.AFTER_SIGN_IN.append(_after_sign_in)
+
+
+class ConsentBase(Screen):
+    title_key = CONSENT_TITLE_KEY
+    in_session = False
+    can_go_back = False
+
+    def build(self) -> None:
+        self.assisted = assisted_session(self.app)
+        if self.assisted is None or not self.assisted.consent_pending:
+            return  # a stale screen: nothing to ask (and nothing of the patient to show)
+        self.values = self.assisted.band_values()
+        if look().text_size >= 3:  # with the band there is little room: closer rows, every word still on a page
+            self.content.spacing_mm = 3
+        self.fill()
+
+    def fill(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def no(self) -> None:
+        if self.assisted is not None:
+            self.assisted.refuse()
+        ui_for(self.app).sync()
+        self.app.nav.show("assisted.refused", remember=False)
+
+    def no_button(self) -> Button:
+        return Button(CONSENT_NO_KEY, "close", kind="secondary", main=True, name="assisted.no", style="panel",
+                      on_activate=self.no)
+
+
+@screen("assisted.consent", order=19)
+class ConsentWhoScreen(ConsentBase):
+    """Who helps, for this session only."""
+
+    def fill(self) -> None:
+        self.step = (1, 2)
+        # very large text: the words capped at 1.6 times ("panel"), so a sentence can be cut across pages
+        plain = "panel" if look().text_size >= 3 else "body"
+        self.add(Text(key=CONSENT_WHO_KEY, values=self.values, style="panel" if plain == "panel" else "strong"),
+                 Text(key=CONSENT_ONLY_NOW_KEY, style=plain),
+                 Text(key="assisted_ui.consent.next", values=self.values, style=plain))
+        self.add_action(self.no_button())
+        self.add_action(Button("assisted_ui.continue", "forward", kind="primary", name="assisted.consent.next",
+                               style="panel",
+                               on_activate=lambda: self.app.nav.show("assisted.consent.choose", remember=False)))
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        demo_assisted(app)
+        sign_in_demo(app)
+        return {}
+
+
+@screen("assisted.consent.choose", order=19)
+class ConsentChooseScreen(ConsentBase):
+    """What the helper may see, each chosen separately; then yes or no."""
+
+    def fill(self) -> None:
+        self.step = (2, 2)
+        self.chosen: set[str] = set()
+        self.toggles: dict[str, Button] = {}
+        self.content.cols = self._cols()
+        # the question is the title (one line): the four choices and the answers fit a page with the band
+        self.question = QUESTION_KEY
+        for scope in CHOOSABLE_SCOPES:
+            # "panel" words: as large as the body up to size 2, capped above, so each choice fits a page
+            toggle = Button(raw=self._toggle_words(scope), icon="close", kind="secondary", style="panel",
+                            name=f"assisted.scope.{scope}", on_activate=lambda s=scope: self.toggle(s))
+            self.toggles[scope] = toggle
+            self.add(toggle)
+        self.add_action(self.no_button())
+        # the answers' words capped like the choices above ("panel"): with the band, all fits a page
+        self.add_action(Button(CONSENT_YES_KEY, "check", kind="primary", name="assisted.yes", style="panel",
+                               on_activate=self.yes))
+
+    def title(self) -> str:
+        if getattr(self, "assisted", None) is None or not hasattr(self, "values"):
+            return super().title()
+        return look().tr(self.question, **self.values)
+
+    @staticmethod
+    def _cols() -> int:
+        return 2 if look().text_size <= 2 else 1
+
+    def _toggle_words(self, scope: str) -> str:
+        key = "assisted_ui.consent.on" if scope in self.chosen else "assisted_ui.consent.off"
+        return look().tr(key, scope=look().tr(SCOPE_KEYS[scope]))
+
+    def _show_toggle(self, scope: str) -> None:
+        button = self.toggles[scope]
+        chosen = scope in self.chosen
+        button.fill_role, button.text_role, button.edge_role = CHOSEN_LOOK if chosen else NOT_CHOSEN_LOOK
+        button.label.fg_role, button.label.on = button.text_role, button.fill_role
+        button.icon.role, button.icon.on = button.text_role, button.fill_role
+        button.set_icon("check" if chosen else "close")
+        button.label.set_text(raw=self._toggle_words(scope))
+        button.refresh()
+
+    def toggle(self, scope: str) -> None:
+        self.chosen ^= {scope}
+        self._show_toggle(scope)
+        if self.question != QUESTION_KEY:
+            self.question = QUESTION_KEY
+            self.app.nav.update_bars()
+
+    def on_prefs(self) -> None:
+        if not hasattr(self, "toggles"):
+            return
+        for scope in self.toggles:
+            self._show_toggle(scope)
+        if self.content.cols != self._cols():
+            self.content.cols = self._cols()
+            self.content.paginate()
+
+    def yes(self) -> None:
+        a = self.assisted
+        if a is None:
+            return
+        if not self.chosen:
+            # said in place of the question (a banner would push the choices to another page)
+            self.question = CONSENT_NONE_CHOSEN_KEY if look().text_size <= 2 else "assisted_ui.consent.none_chosen"
+            self.app.nav.update_bars()
+            return
+        a.give_consent(self.chosen)
+        self.app.nav.home()
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        return ConsentWhoScreen.demo_state(app)
+
+
+def _chosen_shot(app: Any) -> None:
+    ConsentWhoScreen.demo_state(app)
+    shown = app.nav.show("assisted.consent.choose", remember=False)
+    shown.toggle(SCOPE_DOCUMENTS)
+    shown.toggle(SCOPE_AGENDA)
+
+
+def _none_chosen_shot(app: Any) -> None:
+    ConsentWhoScreen.demo_state(app)
+    app.nav.show("assisted.consent.choose", remember=False).yes()
+
+
+register_shot("assisted.consent.chosen", _chosen_shot, order=19)
+register_shot("assisted.consent.none_chosen", _none_chosen_shot, order=19)

@@ -1,0 +1,275 @@
+"""Helper sign-in ("Espace accompagnant"): the identifier, then the PIN, on the large number pad.
+
+The PIN is never shown (● ● ○ and "3 chiffres tapés.") and never spoken. The storage checks
+the identifier and PIN (Argon2id, lockout after repeated failures) and journals the attempt.
+What is typed lives in the session's data (wiped with it) until the helper is signed in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.ui.look import look
+from kiosk.ui.numpad import CodeDots
+from kiosk.ui.screen import register_shot, screen
+from kiosk.ui.screens.assisted import (
+    DEMO_HELPER_IDENTIFIER,
+    DEMO_HELPER_PIN,
+    ensure_demo_helper,
+    start_assisted,
+)
+from kiosk.ui.screens.sign_in import SignInScreen
+from kiosk.ui.widgets import Banner, Button, Text
+
+STATE_KEY = "ui.assisted.helper_sign_in"
+IDENTIFIER_MAX = 40
+PIN_MIN, PIN_MAX = 6, 12
+
+
+@dataclass
+class Typed:
+    identifier: str = ""
+    pin: str = field(default="", repr=False)
+    error_key: str | None = None
+    error_values: dict = field(default_factory=dict)
+    last_touch: float = 0.0
+
+    def __repr__(self) -> str:  # nothing typed in logs
+        return "Typed()"
+
+
+def typed(app: Any) -> Typed:
+    state = app.session.data.get(STATE_KEY)
+    if state is None:
+        state = app.session.data[STATE_KEY] = Typed(last_touch=app.clock.monotonic())
+    return state
+
+
+def drop(app: Any) -> None:
+    app.session.data.pop(STATE_KEY, None)
+
+
+def open_helper_sign_in(app: Any) -> None:
+    """From Welcome: a fresh helper sign-in."""
+    drop(app)
+    ensure_demo_helper(app)
+    app.nav.show("assisted.helper_sign_in", remember=False)
+
+
+class HelperPadScreen(SignInScreen):
+    """The number pad of the patient's sign-in, laid out the same way, for the helper."""
+
+    title_key = "assisted_ui.sign_in.title"
+    in_session = False
+    can_go_back = False
+    max_digits = IDENTIFIER_MAX
+
+    def build(self) -> None:  # not the patient's sign-in flow: only its pad and its layout
+        self.state = typed(self.app)
+        self.large = look().text_size >= 3
+        self.notes: list[Any] = []
+        if self.state.error_key:
+            self.notes.append(Banner(self.state.error_key, values=self.state.error_values, kind="error"))
+        self.words: list[Any] = list(self.notes)
+        self.fill()
+
+    def prompt(self, text: Text) -> None:
+        """The prompt, unless very large text has a message to show: the message says what to do."""
+        if not (self.large and self.notes):
+            self.words.append(text)
+
+    def add_secondary(self, button: Button) -> None:
+        """Beside the main action; with larger text with the words, so the main action stays alone."""
+        if look().text_size <= 1:
+            self.add_action(button)
+        else:
+            self.words.append(button)
+
+    def digits(self) -> str:  # pragma: no cover - overridden
+        return ""
+
+    def set_digits(self, value: str) -> None:  # pragma: no cover - overridden
+        pass
+
+    def touched(self) -> None:
+        self.state.last_touch = self.app.clock.monotonic()
+
+    def press(self, key: str) -> None:
+        self.touched()
+        if len(self.digits()) < self.max_digits:
+            self.set_digits(self.digits() + key)
+            self.show_typed()
+
+    def delete(self) -> None:
+        self.touched()
+        self.set_digits(self.digits()[:-1])
+        self.show_typed()
+
+    def clear(self) -> None:
+        self.touched()
+        self.set_digits("")
+        self.show_typed()
+
+    def cancel(self) -> None:
+        drop(self.app)
+        self.app.nav.reset("welcome")
+
+    def on_tick(self) -> None:
+        # left half-typed: back to Welcome, nothing kept
+        if self.app.clock.monotonic() - self.state.last_touch > self.app.settings.inactivity_timeout_s:
+            self.cancel()
+
+    def fail(self, key: str, **values: Any) -> None:
+        self.state.error_key, self.state.error_values = key, values
+
+
+@screen("assisted.helper_sign_in", order=12)
+class HelperIdentifierScreen(HelperPadScreen):
+    max_digits = IDENTIFIER_MAX
+
+    def fill(self) -> None:
+        self.step = (1, 2)
+        self.typed_text = Text(raw=self.typed_words(), style="strong" if self.large else "huge")
+        if not self.large:
+            self.words.append(Text(key="assisted_ui.sign_in.who"))
+        self.prompt(Text(key="assisted_ui.sign_in.identifier_short" if self.large else "assisted_ui.sign_in.identifier",
+                         style="strong"))
+        self.words.append(self.typed_text)
+        self.add_secondary(Button("assisted_ui.sign_in.cancel", "back", kind="secondary", main=True,
+                                  name="assisted.cancel", on_activate=self.cancel))
+        self.with_pad(self.words)
+        self.add_action(Button("assisted_ui.sign_in.next", "forward", kind="primary", name="assisted.next",
+                               on_activate=self.submit))
+
+    def digits(self) -> str:
+        return self.state.identifier
+
+    def set_digits(self, value: str) -> None:
+        self.state.identifier = value
+
+    def typed_words(self) -> str:
+        return self.state.identifier or look().tr("assisted_ui.sign_in.nothing_typed")
+
+    def show_typed(self) -> None:
+        self.typed_text.set_text(raw=self.typed_words())
+
+    def submit(self) -> None:
+        self.touched()
+        if not self.state.identifier:
+            self.fail("assisted_ui.sign_in.no_identifier")
+        else:
+            self.state.error_key = None
+            self.state.pin = ""
+        self.app.nav.show("assisted.helper_pin" if self.state.identifier else self.name, remember=False)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        ensure_demo_helper(app)
+        typed(app).identifier = DEMO_HELPER_IDENTIFIER
+        return {}
+
+
+@screen("assisted.helper_pin", order=13)
+class HelperPinScreen(HelperPadScreen):
+    max_digits = PIN_MAX
+
+    def fill(self) -> None:
+        self.step = (2, 2)
+        self.dots = CodeDots(len(self.state.pin), self.dots_total())
+        self.typed_text = Text(raw=self.typed_words())
+        # with a message beside the pad, it takes the place of the identifier line (all of it fits)
+        if not (self.notes or self.large):
+            self.words.append(Text(key="assisted_ui.sign_in.identifier_is",
+                                   values={"identifier": self.state.identifier}))
+        self.prompt(Text(key="assisted_ui.sign_in.pin_short" if self.large else "assisted_ui.sign_in.pin",
+                         style="strong"))
+        self.words += [self.dots, self.typed_text]
+        self.add_secondary(Button("assisted_ui.sign_in.change_identifier", "back", kind="secondary", main=True,
+                                  name="assisted.change_identifier", on_activate=self.change_identifier))
+        self.with_pad(self.words)
+        self.add_action(Button("assisted_ui.sign_in.ok", "check", kind="primary", name="assisted.ok",
+                               on_activate=self.submit))
+
+    def on_shown(self) -> None:
+        super().on_shown()
+        # explore-by-touch would say each key aloud: never for a PIN
+        voice = getattr(self.app, "voice", None)
+        if voice is not None and getattr(voice, "explore", False):
+            voice.set_explore(False)
+
+    def dots_total(self) -> int:
+        return min(PIN_MAX, max(PIN_MIN, len(self.state.pin)))
+
+    def digits(self) -> str:
+        return self.state.pin
+
+    def set_digits(self, value: str) -> None:
+        self.state.pin = value
+
+    def typed_words(self) -> str:
+        """"3 chiffres tapés.": how many, never which."""
+        n = len(self.state.pin)
+        return look().catalog.tr_n("assisted_ui.sign_in.typed", n)
+
+    def show_typed(self) -> None:
+        self.dots.set_count(len(self.state.pin), self.dots_total())
+        self.typed_text.set_text(raw=self.typed_words())
+
+    def change_identifier(self) -> None:
+        self.touched()
+        self.state.pin, self.state.error_key = "", None
+        self.app.nav.show("assisted.helper_sign_in", remember=False)
+
+    def submit(self) -> None:
+        self.touched()
+        state = self.state
+        if len(state.pin) < PIN_MIN:
+            self.fail("assisted_ui.sign_in.too_short")
+            self.app.nav.show(self.name, remember=False)
+            return
+        pin, state.pin = state.pin, ""
+        try:
+            result = self.app.services.store.helpers.verify_pin(state.identifier, pin)
+        except Exception:  # the store cannot answer: said plainly, never raised at the person
+            self.fail("assisted_ui.sign_in.unavailable")
+            self.app.nav.show(self.name, remember=False)
+            return
+        status = result.status.value
+        if result.ok and result.helper is not None:
+            drop(self.app)
+            start_assisted(self.app, result.helper)
+            self.app.nav.show("sign_in", remember=False)
+            return
+        if status == "locked":
+            seconds = (result.locked_until - self.app.clock.now()).total_seconds() if result.locked_until else 60
+            minutes = max(1, math.ceil(seconds / 60))
+            self.fail_n("assisted_ui.sign_in.locked", minutes)
+        elif status == "disabled":
+            self.fail("assisted_ui.sign_in.disabled")
+        else:  # a wrong PIN or an unknown identifier: the same sentence, another try
+            self.fail("assisted_ui.sign_in.wrong")
+        self.app.nav.show(self.name, remember=False)
+
+    def fail_n(self, stem: str, n: int) -> None:
+        # a plural stem: n is at least 1 here, where French and English agree (1: one, else other)
+        self.fail(f"{stem}.{'one' if n == 1 else 'other'}", n=n)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        ensure_demo_helper(app)
+        state = typed(app)
+        state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, DEMO_HELPER_PIN[:3]
+        return {}
+
+
+def _wrong_pin_shot(app: Any) -> None:
+    ensure_demo_helper(app)
+    state = typed(app)
+    state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, "999999"
+    shown = app.nav.show("assisted.helper_pin", remember=False)
+    shown.submit()
+
+
+register_shot("assisted.helper_pin.wrong", _wrong_pin_shot, order=13)
