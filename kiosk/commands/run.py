@@ -34,7 +34,10 @@ def settings_from_args(args: argparse.Namespace):
         changes["backend"] = args.backend
     elif getattr(args, "demo", False):
         changes["backend"] = "demo"
-    if getattr(args, "training", False):
+    if getattr(args, "training", False) or settings.training:
+        # training: the fictional patients only, never a server, even one set in the settings
+        if getattr(args, "backend", None):
+            raise UserError("Le mode formation n'utilise que les patients fictifs : retirez --backend.")
         changes["training"] = True
         changes["backend"] = "demo"
     if getattr(args, "lang", None):

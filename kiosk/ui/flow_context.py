@@ -7,11 +7,16 @@ the guard: the scopes the patient agreed to are enforced in kiosk.core whatever 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from kiosk.core.flows.base import FlowContext, audit_to_journal
+from kiosk.core.assisted import forward_audit
+from kiosk.core.flows.base import AuditHook, FlowContext, audit_to_journal
 
 ASSISTED = "ui.assisted"  # session.data key of the AssistedSession, wiped with the session
+
+#: Other parts that must see every flow record (training mode checks the exercise):
+#: fn(app) -> an audit hook, or None when it has nothing to do.
+AUDIT_TAPS: list[Callable[[Any], "AuditHook | None"]] = []
 
 
 def assisted_session(app: Any):
@@ -22,7 +27,9 @@ def assisted_session(app: Any):
 def journal_hook(app: Any):
     store = app.services.store
     journal = getattr(store, "journal", None) if store is not None else None
-    return audit_to_journal(journal) if journal is not None else None
+    hook = audit_to_journal(journal) if journal is not None else None
+    taps = [tap for tap in (make(app) for make in AUDIT_TAPS) if tap is not None]
+    return forward_audit(hook, *taps) if taps else hook
 
 
 def flow_context(app: Any) -> FlowContext:

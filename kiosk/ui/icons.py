@@ -210,6 +210,107 @@ ICONS: dict[str, Callable[[ImageDraw.ImageDraw], None]] = {
 }
 
 
+# -- documents: a page, a hidden document, zoom, parts of a page ------------------------------
+def _document(d):
+    # a sheet with its corner folded, and three lines of writing
+    _poly(d, [(18, 6), (62, 6), (84, 28), (84, 94), (18, 94)])
+    _poly(d, [(60, 6), (60, 30), (84, 30)])
+    d.polygon([(_u(62), _u(8)), (_u(62), _u(28)), (_u(82), _u(28))], fill=CLEAR)
+    for y in (46, 62, 78):
+        _rect(d, 28, y - 3, 74, y + 3, fill=CLEAR, radius=2)
+
+
+def _hidden(d):
+    # an eye with a line across it: "the professionals do not see it"
+    d.ellipse((_u(6), _u(26), _u(94), _u(74)), outline=WHITE, width=int(_u(8)))
+    _disc(d, 50, 50, 13)
+    _line(d, [(14, 88), (86, 12)], 14)
+    _line(d, [(14, 88), (86, 12)], 6)
+    d.line([(_u(20), _u(92)), (_u(92), _u(18))], fill=CLEAR, width=int(_u(5)))
+
+
+def _magnifier(d):
+    _ring(d, 40, 40, 30, 9)
+    _line(d, [(62, 62), (90, 90)], 13)
+
+
+def _zoom_in(d):
+    _magnifier(d)
+    _line(d, [(26, 40), (54, 40)], 8)
+    _line(d, [(40, 26), (40, 54)], 8)
+
+
+def _zoom_out(d):
+    _magnifier(d)
+    _line(d, [(26, 40), (54, 40)], 8)
+
+
+def _up(d):
+    _line(d, [(50, 86), (50, 20)], 11)
+    _line(d, [(24, 44), (50, 18), (76, 44)], 11)
+
+
+def _down(d):
+    _line(d, [(50, 14), (50, 80)], 11)
+    _line(d, [(24, 56), (50, 82), (76, 56)], 11)
+
+
+ICONS.update({"document": _document, "hidden": _hidden, "zoom_in": _zoom_in, "zoom_out": _zoom_out,
+              "up": _up, "down": _down})
+
+
+# -- messages: a closed and an open envelope, a paper clip, a keyboard, send, reply -----------
+def _mail(d):
+    # a closed envelope (not read yet): a filled body with the flap drawn in the background colour
+    _rect(d, 6, 20, 94, 80, radius=6)
+    d.line([(_u(12), _u(26)), (_u(50), _u(56)), (_u(88), _u(26))], fill=CLEAR, width=int(_u(7)), joint="curve")
+
+
+def _mail_open(d):
+    # an open envelope (read): the flap is up, and the envelope is drawn as an outline
+    d.line([(_u(8), _u(44)), (_u(50), _u(10)), (_u(92), _u(44))], fill=WHITE, width=int(_u(7)), joint="curve")
+    d.rounded_rectangle((_u(8), _u(44), _u(92), _u(92)), radius=_u(5), outline=WHITE, width=int(_u(7)))
+    d.line([(_u(12), _u(48)), (_u(50), _u(74)), (_u(88), _u(48))], fill=WHITE, width=int(_u(7)), joint="curve")
+
+
+def _paperclip(d):
+    w = int(_u(7))
+    d.arc((_u(30), _u(4), _u(70), _u(44)), 180, 360, fill=WHITE, width=w)
+    d.arc((_u(30), _u(60), _u(70), _u(96)), 0, 180, fill=WHITE, width=w)
+    d.line([(_u(30) + w / 2, _u(24)), (_u(30) + w / 2, _u(78))], fill=WHITE, width=w)
+    d.line([(_u(70) - w / 2, _u(24)), (_u(70) - w / 2, _u(78))], fill=WHITE, width=w)
+    d.arc((_u(40), _u(14), _u(60), _u(34)), 180, 360, fill=WHITE, width=w)
+    d.line([(_u(40) + w / 2, _u(24)), (_u(40) + w / 2, _u(70))], fill=WHITE, width=w)
+    d.line([(_u(60) - w / 2, _u(24)), (_u(60) - w / 2, _u(80))], fill=WHITE, width=w)
+
+
+def _keyboard(d):
+    _rect(d, 4, 22, 96, 80, radius=8)
+    for row, y in enumerate((32, 46)):
+        for i in range(6):
+            x = 12 + i * 13 + (row * 6)
+            _rect(d, x, y, x + 9, y + 9, fill=CLEAR, radius=2)
+    _rect(d, 24, 62, 76, 70, fill=CLEAR, radius=2)
+
+
+def _send(d):
+    # a paper plane going right
+    _poly(d, [(6, 44), (94, 10), (58, 92), (46, 58)])
+    d.line([(_u(46), _u(58)), (_u(94), _u(10))], fill=CLEAR, width=int(_u(5)))
+
+
+def _reply(d):
+    # an arrow going back to the left, curved: an answer
+    d.arc((_u(22), _u(30), _u(92), _u(100)), 270, 360, fill=WHITE, width=int(_u(11)))
+    _line(d, [(57, 35), (26, 35)], 11)
+    _line(d, [(44, 14), (22, 35), (44, 56)], 11)
+    _line(d, [(87, 65), (87, 86)], 11)
+
+
+ICONS.update({"mail": _mail, "mail_open": _mail_open, "paperclip": _paperclip, "keyboard": _keyboard,
+              "send": _send, "reply": _reply})
+
+
 def draw(name: str) -> Image.Image:
     big = Image.new("RGBA", (_W, _W), CLEAR)
     ICONS[name](ImageDraw.Draw(big))
