@@ -26,6 +26,10 @@ STYLES: dict[str, tuple[float, float, bool]] = {
     "panel": (1.0, 1.6, True),
     # number pad keys: one size at every text size, so the pad always fits beside the words
     "key": (1.0, 1.0, True),
+    # the words beside the pad when a band (assisted, training) also takes room: the bars' size
+    "pad_words": (1.0, 1.0, True),
+    # screens under a band with very large text (the assisted consent): at most 1.25 x
+    "snug": (1.0, 1.25, True),
 }
 
 

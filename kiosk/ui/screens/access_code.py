@@ -159,8 +159,8 @@ class AccessCodeScreen(Screen):
                  Text(key="flows.access_code.code.until",
                       values={"date": format_date(self.flow.expires, look().lang)})]
         self.side_by_side = side_by_side()
-        if self.side_by_side:
-            self.add(beside_qr(words, self.qr))
+        if self.side_by_side:  # the date under the row: its length changes with the day, the row must not
+            self.add(beside_qr(words[:3], self.qr), words[3])
         else:
             self.add(*words[:3], self.qr, *words[3:])
         self.add(Text(key="screens.access_code.qr_how"))

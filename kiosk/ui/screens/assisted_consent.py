@@ -86,9 +86,9 @@ class ConsentWhoScreen(ConsentBase):
 
     def fill(self) -> None:
         self.step = (1, 2)
-        # very large text: the words capped at 1.6 times ("panel"), so a sentence can be cut across pages
-        plain = "panel" if look().text_size >= 3 else "body"
-        self.add(Text(key=CONSENT_WHO_KEY, values=self.values, style="panel" if plain == "panel" else "strong"),
+        # very large text under the band: the words capped at 1.25 times ("snug"), so each fits a page
+        plain = "snug" if look().text_size >= 3 else "body"
+        self.add(Text(key=CONSENT_WHO_KEY, values=self.values, style="snug" if plain == "snug" else "strong"),
                  Text(key=CONSENT_ONLY_NOW_KEY, style=plain),
                  Text(key="assisted_ui.consent.next", values=self.values, style=plain))
         self.add_action(self.no_button())

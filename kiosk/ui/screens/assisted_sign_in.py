@@ -68,10 +68,12 @@ class HelperPadScreen(SignInScreen):
 
     def build(self) -> None:  # not the patient's sign-in flow: only its pad and its layout
         self.state = typed(self.app)
-        self.large = look().text_size >= 3
+        self.large = self.roomless
         self.notes: list[Any] = []
         if self.state.error_key:
-            self.notes.append(Banner(self.state.error_key, values=self.state.error_values, kind="error"))
+            self.notes.append(Text(key=self.state.error_key, values=self.state.error_values, style=self.words_style)
+                              if self.large else
+                              Banner(self.state.error_key, values=self.state.error_values, kind="error"))
         self.words: list[Any] = list(self.notes)
         self.fill()
 
@@ -82,10 +84,10 @@ class HelperPadScreen(SignInScreen):
 
     def add_secondary(self, button: Button) -> None:
         """Beside the main action; with larger text with the words, so the main action stays alone."""
-        if look().text_size <= 1:
-            self.add_action(button)
-        else:
-            self.words.append(button)
+        if self.large:  # sized to its words: the main action gets the rest of the line
+            button.size_hint_x = None
+            button.width = button.natural_width()
+        self.add_action(button)
 
     def digits(self) -> str:  # pragma: no cover - overridden
         return ""
@@ -131,11 +133,11 @@ class HelperIdentifierScreen(HelperPadScreen):
 
     def fill(self) -> None:
         self.step = (1, 2)
-        self.typed_text = Text(raw=self.typed_words(), style="strong" if self.large else "huge")
+        self.typed_text = Text(raw=self.typed_words(), style=self.words_style if self.large else "heading")
         if not self.large:
             self.words.append(Text(key="assisted_ui.sign_in.who"))
         self.prompt(Text(key="assisted_ui.sign_in.identifier_short" if self.large else "assisted_ui.sign_in.identifier",
-                         style="strong"))
+                         style=self.words_style if self.large else "strong"))
         self.words.append(self.typed_text)
         self.add_secondary(Button("assisted_ui.sign_in.cancel", "back", kind="secondary", main=True,
                                   name="assisted.cancel", on_activate=self.cancel))
@@ -178,13 +180,13 @@ class HelperPinScreen(HelperPadScreen):
     def fill(self) -> None:
         self.step = (2, 2)
         self.dots = CodeDots(len(self.state.pin), self.dots_total())
-        self.typed_text = Text(raw=self.typed_words())
+        self.typed_text = Text(raw=self.typed_words(), style=self.words_style if self.large else "body")
         # with a message beside the pad, it takes the place of the identifier line (all of it fits)
         if not (self.notes or self.large):
             self.words.append(Text(key="assisted_ui.sign_in.identifier_is",
                                    values={"identifier": self.state.identifier}))
         self.prompt(Text(key="assisted_ui.sign_in.pin_short" if self.large else "assisted_ui.sign_in.pin",
-                         style="strong"))
+                         style=self.words_style if self.large else "strong"))
         self.words += [self.dots, self.typed_text]
         self.add_secondary(Button("assisted_ui.sign_in.change_identifier", "back", kind="secondary", main=True,
                                   name="assisted.change_identifier", on_activate=self.change_identifier))

@@ -29,6 +29,7 @@ SCREENS = {
 }
 PAD_KEY_MM = 18
 PAD_KEY_WIDTH_MM = 45  # holds "Corriger" on one line
+PAD_DIGIT_WIDTH_MM = 30
 PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
@@ -91,7 +92,7 @@ class SignInScreen(Screen):
         self.notes: list[Any] = []
         for key, kind in ((self.flow.error_key, "error"), (self.flow.notice_key, "info")):
             if key:
-                self.notes.append(Banner(key, kind=kind) if look().text_size <= 1 else Text(key=key, style="panel"))
+                self.notes.append(Text(key=key, style=self.words_style) if self.roomless else Banner(key, kind=kind))
         self.fill()
 
     def fill(self) -> None:  # pragma: no cover - overridden
@@ -104,15 +105,31 @@ class SignInScreen(Screen):
             return Button(raw=label, name=f"pad.{label}", min_mm=PAD_KEY_MM, vertical=True, style="key",
                           on_activate=lambda: self.press(label))
 
-        keys = [key(k) for k in PAD_KEYS]
-        keys += [
-            Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
-                   style="key", on_activate=self.delete),
-            key("0"),
-            Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
-                   style="key", on_activate=self.clear),
-        ]
-        return [self._row(keys[start : start + 3]) for start in range(0, len(keys), 3)]
+        delete = Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
+                        style="key", on_activate=self.delete)
+        clear = Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
+                       style="key", on_activate=self.clear)
+        digits = {k: key(k) for k in (*PAD_KEYS, "0")}
+        if self.compact_pad:  # a band takes room: 3 rows of 4 keys, the digits narrower than the words
+            layout = [["1", "2", "3", delete], ["4", "5", "6", clear], ["7", "8", "9", "0"]]
+            for k in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
+                digits[k].size_hint_x, digits[k].width = None, look().mm(PAD_DIGIT_WIDTH_MM)
+        else:  # the telephone layout
+            layout = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [delete, "0", clear]]
+        return [self._row([digits[k] if isinstance(k, str) else k for k in row]) for row in layout]
+
+    @property
+    def compact_pad(self) -> bool:
+        return bool(self.app.shell.bands.children)
+
+    @property
+    def words_style(self) -> str:
+        return "pad_words" if self.compact_pad else "panel"
+
+    @property
+    def roomless(self) -> bool:
+        """Larger text, or a band across the top: only the essential words beside the pad."""
+        return look().text_size >= 2 or self.compact_pad
 
     @staticmethod
     def _row(keys: list[Button]) -> Row:
@@ -125,7 +142,10 @@ class SignInScreen(Screen):
         """The words (paged if they must be) on the left, the pad on the right of every page."""
         self.add(*words)
         pad = Stack(spacing_mm=3, size_hint_x=None)
-        pad.width = look().mm(3 * PAD_KEY_WIDTH_MM + 2 * 3)
+        if self.compact_pad:
+            pad.width = look().mm(3 * PAD_DIGIT_WIDTH_MM + PAD_KEY_WIDTH_MM + 3 * 3)
+        else:
+            pad.width = look().mm(3 * PAD_KEY_WIDTH_MM + 2 * 3)
         for r in self.pad_rows():
             pad.add_widget(r)
         pad.add_widget(Spacer())
@@ -165,11 +185,11 @@ class SignInIdentifierScreen(SignInScreen):
 
     def fill(self) -> None:
         # very large text: what to do and what is typed first, on one line each where possible
-        large = look().text_size >= 2
-        self.typed = Text(raw=self.typed_words(), style="panel" if large else "heading")
+        large = self.roomless
+        self.typed = Text(raw=self.typed_words(), style=self.words_style if large else "heading")
         words: list[Any] = list(self.notes)
         if not (large and self.notes):  # the note already says what to do
-            words.append(Text(key=self.flow.identifier_prompt_key, style="panel" if large else "strong"))
+            words.append(Text(key=self.flow.identifier_prompt_key, style=self.words_style if large else "strong"))
         words.append(self.typed)
         if not large:
             words.append(Text(key=self.flow.identifier_hint_key))
@@ -201,16 +221,17 @@ class SignInCodeScreen(SignInScreen):
     flow_step = SignInStep.CODE
 
     def fill(self) -> None:
-        large = look().text_size >= 2
+        large = self.roomless
         self.dots = CodeDots(self.flow.code_entered, self.flow.code_length)
-        self.typed = Text(raw=self.typed_words(), style="panel" if large else "body")
-        sent = [Text(key=self.flow.code_sent_key, style="panel" if large else "body")] \
+        self.typed = Text(raw=self.typed_words(), style=self.words_style if large else "body")
+        sent = [Text(key=self.flow.code_sent_key, style=self.words_style if large else "body")] \
             if self.flow.code_sent_key and not self.notes else []
-        hints = [Text(raw=hint) for hint in (h(self.app, self.flow) for h in CODE_HINTS) if hint]
-        prompt = Text(key=self.flow.code_prompt_key, style="panel" if large else "strong")
+        hints = [Text(raw=hint, style=self.words_style if large else "body")
+                 for hint in (h(self.app, self.flow) for h in CODE_HINTS) if hint]
+        prompt = Text(key=self.flow.code_prompt_key, style=self.words_style if large else "strong")
         new_code = Button("screens.sign_in.new_code", "info", name="sign_in.new_code", on_activate=self.new_code,
                           style="panel")
-        if look().text_size <= 1:
+        if not large:
             words: list[Any] = [*self.notes, *sent, *hints, prompt, self.dots, self.typed]
             self.add_action(new_code)
         else:
