@@ -110,8 +110,18 @@ class Pilot:
         return widget, x, y
 
     def tap(self, target: Widget | str) -> None:
+        if isinstance(target, str):
+            self.page_to(target)
         _w, x, y = self._centre(target)
         self.tap_at(x, y)
+
+    def page_to(self, target: str, pages: int = 12) -> None:
+        """Tap Suivant, as a person would, until a button with these words or this name shows."""
+        for _ in range(pages):
+            names = {(b.text, b.name) for b in self.buttons()}
+            if any(target in pair for pair in names) or not any(n == "pager.next" for _t, n in names):
+                return
+            self.tap("pager.next")
 
     def tap_at(self, x: float, y: float) -> None:
         touch = FingerTouch(x, y)
