@@ -192,7 +192,7 @@ def test_block_a_professional_by_touch_is_checked_as_a_success(pilot, training, 
     assert app.nav.current.name == "training.menu"
     assert len([b for b in pilot.buttons() if b.name.startswith("training.exercise.")]) == 6
     assert "Bloquer un professionnel" in texts
-    assert "Bloquer un professionnel : pas encore fait." in app.describe().buttons
+    assert "Bloquer un professionnel : pas encore fait." in app.describe().lines
     pilot.tap("training.exercise.block_professional")
     texts = pilot.texts()
     assert "Bloquez la radiologue de Mme Exemple : Dr Inès Image-Test." in texts
@@ -208,7 +208,7 @@ def test_block_a_professional_by_touch_is_checked_as_a_success(pilot, training, 
     pilot.tap("Retour aux exercices")
     assert app.nav.current.name == "training.menu"
     assert PATIENT_SESSION not in app.session.data  # the patient session was wiped on the way
-    assert "Bloquer un professionnel : réussi." in app.describe().buttons
+    assert "Bloquer un professionnel : réussi." in app.describe().lines
     assert pilot.button("training.exercise.block_professional").icon.name == "check"
     assert "Exercice en cours." not in band_text(pilot)
     assert network_attempts == []

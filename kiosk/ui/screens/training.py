@@ -349,9 +349,10 @@ class TrainingMenuScreen(TrainingScreen):
     def describe(self) -> ScreenDescription:
         spoken = super().describe()
         catalog = look().catalog
-        results = {catalog.tr(line.exercise.title_key): line.render(catalog) for line in self.lines}
-        return ScreenDescription(title=spoken.title, step=spoken.step, lines=spoken.lines,
-                                 buttons=tuple(results.get(b, b) for b in spoken.buttons), private=spoken.private)
+        # the buttons by their words, as shown; each result, in words, among the lines
+        results = tuple(line.render(catalog) for line in self.lines)
+        return ScreenDescription(title=spoken.title, step=spoken.step, lines=tuple(spoken.lines) + results,
+                                 buttons=spoken.buttons, private=spoken.private)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
