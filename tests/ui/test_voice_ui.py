@@ -188,7 +188,10 @@ def test_every_screen_description_is_in_the_display_language_and_names_its_butto
             assert description.title and text, name
             assert description.title == app.shell.top_bar.title.text, name
             shown = {b.text for b in pilot.buttons() if b.text}
-            assert shown <= set(description.buttons), (name, lang, shown - set(description.buttons))
+            if description.private:  # named without their private details, or as a group (the keyboard)
+                assert description.buttons, (name, lang)
+            else:
+                assert shown <= set(description.buttons), (name, lang, shown - set(description.buttons))
             bar_key = catalog.tr("ui.bar.help")
             assert bar_key in text and other.tr("ui.bar.help") not in text, (name, lang)
 
