@@ -39,3 +39,22 @@ def flow_context(app: Any) -> FlowContext:
     if assisted is not None and assisted.active:
         return FlowContext(services.backend, app.session, audit=assisted.audit_hook(hook), guard=assisted.guard)
     return FlowContext(services.backend, app.session, audit=hook)
+
+
+def session_flow(app: Any, key: str, make: Callable[[FlowContext], Any], *, fresh: bool = False) -> Any:
+    """The journey's flow kept in the session's data (wiped with it): a new one when asked,
+    when there is none, or when the last one has finished."""
+    data = app.session.data
+    flow = data.get(key)
+    if fresh or flow is None or flow.finished:
+        flow = make(flow_context(app)).start()
+        data[key] = flow
+    return flow
+
+
+def back_to(flow: Any, step: Any, most: int = 4) -> None:
+    """A screen brought back by Retour moves its flow back to the screen's own step."""
+    for _ in range(most):
+        if flow.step is step or flow.finished:
+            return
+        flow.back()

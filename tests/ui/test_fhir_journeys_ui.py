@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.services.backend.demo import demo_sign_in_code
 from kiosk.services.backend.fhir.backend import FhirHealthSpace
 from kiosk.services.backend.fhir.client import FhirClient
-from tests.services.fhir.servers import TOKEN, SekmetServer, TcpProxy
+from tests.services.fhir.servers import TOKEN, TcpProxy, seeded_sekmet
 
 RICH = "244039999900168"
 
 
 @pytest.fixture(scope="module")
 def fhir_url(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("sekmet-ui")
-    server = SekmetServer(directory)
-    try:
-        server.wait()
-        config = directory / "kiosk.toml"
-        config.write_text(f'backend_token = "{TOKEN}"\n', encoding="utf-8")
-        assert main(["fhir", "seed", server.url, "--config", str(config)]) == 0
+    with seeded_sekmet(tmp_path_factory.mktemp("sekmet-ui")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture()

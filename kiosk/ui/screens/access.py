@@ -11,7 +11,7 @@ from typing import Any
 
 from kiosk.core.flows.access import AccessFlow, AccessStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import back_to, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
@@ -25,19 +25,7 @@ CONFIRM_STEPS = (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK, AccessSte
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> AccessFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = AccessFlow(flow_context(app), page_size=HISTORY_PAGE_SIZE).start()
-        data[FLOW_KEY] = flow
-    return flow
-
-
-def back_to(flow: AccessFlow, step: AccessStep) -> None:
-    for _ in range(4):
-        if flow.step is step or flow.finished:
-            return
-        flow.back()
+    return session_flow(app, FLOW_KEY, lambda ctx: AccessFlow(ctx, page_size=HISTORY_PAGE_SIZE), fresh=fresh)
 
 
 class AccessScreen(Screen):

@@ -15,7 +15,7 @@ from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import back_to, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.qr import QrCode
@@ -66,25 +66,13 @@ def stop_demo_codes(app: Any) -> None:
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> AccessCodeFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = AccessCodeFlow(flow_context(app)).start()
-        data[FLOW_KEY] = flow
-    return flow
+    return session_flow(app, FLOW_KEY, AccessCodeFlow, fresh=fresh)
 
 
 def keep_secret(app: Any, secret: str | None) -> None:
     speaker = app.services.speaker
     if speaker is not None and secret:
         speaker.policy.register_secret(secret)
-
-
-def flow_back_to(flow: AccessCodeFlow, step: AccessCodeStep) -> None:
-    for _ in range(5):
-        if flow.step is step or flow.finished:
-            return
-        flow.back()
 
 
 def error_banner(self: Screen, flow: Any) -> None:
@@ -100,7 +88,7 @@ class AccessCodeDurationScreen(Screen):
     def build(self) -> None:
         existing = self.app.session.data.get(FLOW_KEY)
         self.flow = flow_for(self.app, fresh=existing is not None and existing.step is AccessCodeStep.REVOKED)
-        flow_back_to(self.flow, AccessCodeStep.DURATION)
+        back_to(self.flow, AccessCodeStep.DURATION, most=5)
         self.step = (self.flow.step_number, self.flow.step_count)
         error_banner(self, self.flow)
         for key in self.flow.explain_keys:

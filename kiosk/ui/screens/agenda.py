@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import back_to, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
 from kiosk.ui.screen import Feature, Screen, register_feature, screen
@@ -21,19 +21,7 @@ FLOW_KEY = "ui.flow.agenda"
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> AgendaFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = AgendaFlow(flow_context(app)).start()
-        data[FLOW_KEY] = flow
-    return flow
-
-
-def back_to(flow: AgendaFlow, step: AgendaStep) -> None:
-    for _ in range(4):
-        if flow.step is step or flow.finished:
-            return
-        flow.back()
+    return session_flow(app, FLOW_KEY, AgendaFlow, fresh=fresh)
 
 
 class AgendaScreen(Screen):

@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.core.flows.closure import ClosureFlow, ClosureKind, ClosureStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import session_flow
 from kiosk.ui.screen import Feature, Screen, register_feature, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
 from kiosk.ui.widgets import Banner, Button, Text
@@ -24,12 +24,7 @@ DEMO_CLOSED = ("150119999900446", "271828")
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> ClosureFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = ClosureFlow(flow_context(app)).start()
-        data[FLOW_KEY] = flow
-    return flow
+    return session_flow(app, FLOW_KEY, ClosureFlow, fresh=fresh)
 
 
 class ClosureScreen(Screen):

@@ -18,7 +18,7 @@ from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
 from kiosk.services.documents.pdf_pages import count_pages
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import back_to, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.screen import Screen, describe_widgets, screen
@@ -35,21 +35,8 @@ SIDE_SHARE = {1: 0.4, 2: 0.5, 3: 0.6, 4: 0.6}
 
 def flow_for(app: Any, *, fresh: bool = False) -> DocumentsFlow:
     """The "Mes documents" journey's flow, kept in the session's data (wiped with it)."""
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = DocumentsFlow(flow_context(app), page_size=LIST_PAGE_SIZE,
-                             page_counter=count_pages).start()
-        data[FLOW_KEY] = flow
-    return flow
-
-
-def back_to(flow: DocumentsFlow, step: DocumentsStep) -> None:
-    """A screen brought back by Retour moves the flow back to its own step."""
-    for _ in range(4):
-        if flow.step is step or flow.finished:
-            return
-        flow.back()
+    return session_flow(app, FLOW_KEY, lambda ctx: DocumentsFlow(ctx, page_size=LIST_PAGE_SIZE,
+                                                                   page_counter=count_pages), fresh=fresh)
 
 
 def document_date(document: Any) -> str:

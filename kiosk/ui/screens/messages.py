@@ -17,7 +17,7 @@ from kiosk.core.flows.messages import MessagesFlow, MessagesStep
 from kiosk.core.i18n import format_date
 from kiosk.core.models import MessageThread
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import session_flow
 from kiosk.ui.look import look
 from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
@@ -45,14 +45,10 @@ DEMO_REPLY_THREAD = "paulette-fil-resultats"
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> MessagesFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        if flow is not None and not flow.finished:
-            flow.cancel()
-        flow = MessagesFlow(flow_context(app)).start()
-        data[FLOW_KEY] = flow
-    return flow
+    old = app.session.data.get(FLOW_KEY)
+    if fresh and old is not None and not old.finished:
+        old.cancel()
+    return session_flow(app, FLOW_KEY, MessagesFlow, fresh=fresh)
 
 
 def back_to(flow: MessagesFlow, step: MessagesStep) -> None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
-from kiosk.ui.flow_context import flow_context
+from kiosk.ui.flow_context import session_flow
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
@@ -34,12 +34,7 @@ PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> SignInFlow:
-    data = app.session.data
-    flow = data.get(FLOW_KEY)
-    if fresh or flow is None or flow.finished:
-        flow = SignInFlow(flow_context(app)).start()
-        data[FLOW_KEY] = flow
-    return flow
+    return session_flow(app, FLOW_KEY, SignInFlow, fresh=fresh)
 
 
 def _register_secret(app: Any, secret: str) -> None:

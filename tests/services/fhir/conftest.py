@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.core.clock import FakeClock
 from kiosk.services.backend.demo import DEMO_NOW
 from kiosk.services.backend.fhir.backend import FhirHealthSpace
 from kiosk.services.backend.fhir.client import FhirClient
-from tests.services.fhir.servers import TOKEN, SekmetServer
+from tests.services.fhir.servers import TOKEN, seeded_sekmet
 
 
 @pytest.fixture(scope="session")
 def fhir_server(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("sekmet")
-    server = SekmetServer(directory)
-    try:
-        server.wait()
-        config = directory / "kiosk.toml"
-        config.write_text(f'backend_token = "{TOKEN}"\n', encoding="utf-8")
-        server.kiosk_config = config
-        assert main(["fhir", "seed", server.url, "--config", str(config)]) == 0
+    with seeded_sekmet(tmp_path_factory.mktemp("sekmet")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def make_client(url: str, **kw) -> FhirClient:

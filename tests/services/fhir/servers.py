@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -136,3 +137,20 @@ class TcpProxy:
             except OSError:
                 pass
             s.close()
+
+
+@contextmanager
+def seeded_sekmet(directory: Path):
+    """A sekmet server seeded with the demo patients through `kiosk fhir seed`; stopped afterwards."""
+    from kiosk.cli import main
+
+    server = SekmetServer(directory)
+    try:
+        server.wait()
+        config = directory / "kiosk.toml"
+        config.write_text(f'backend_token = "{TOKEN}"\n', encoding="utf-8")
+        server.kiosk_config = config
+        assert main(["fhir", "seed", server.url, "--config", str(config)]) == 0
+        yield server
+    finally:
+        server.stop()
