@@ -147,6 +147,9 @@ FIELDS: tuple[Field, ...] = (
           "Vitesse de la voix en mots par minute.", _int_range(80, 300)),
     Field("state_dir", "", "un chemin de dossier, ou vide",
           "Dossier des données de la borne (vide : l'emplacement standard de l'utilisateur).", _path_or_empty),
+    Field("action_deadline_s", 20, "un nombre entier de 5 à 120",
+          "Secondes d'attente au plus pour une réponse du service, par action de la personne.",
+          _int_range(5, 120)),
     Field("training", False, "true ou false",
           "Mode formation : patients fictifs seulement, aucune connexion réseau.", _bool),
 )
@@ -171,6 +174,7 @@ class Settings:
     headset: bool = False
     speech_rate_wpm: int = 150
     state_dir: str = ""
+    action_deadline_s: int = 20
     training: bool = False
     source: str = field(default="", compare=False)
 

@@ -82,7 +82,11 @@ class Unavailable(HealthSpaceError):
     """The service is offline, too slow or broken. Nothing was changed."""
 
     base_key = "errors.unavailable"  # a read failed
-    variants = frozenset({"errors.unavailable.not_sent"})  # a write failed and was not done
+    variants = frozenset({
+        "errors.unavailable.not_sent",  # a write failed and was not done
+        "errors.unavailable.deadline",  # no answer in time to a read: nothing was changed
+        "errors.unavailable.unknown",   # no answer in time to a change: it may have been done
+    })
 
 
 class Rejected(HealthSpaceError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -76,6 +77,9 @@ class Session:
         self.end_reason: EndReason | None = None
         self.activity_log = SessionActivity()
         self.data: dict[str, Any] = {}   # every patient object lives here, nowhere else
+        #: +1 at every wipe: work started for one person never writes into the next one's session
+        self.generation = 0
+        self._lock = threading.RLock()
         self._temp_root = temp_root
         self._temp_dir: Path | None = None
         self._last_activity = clock.monotonic()
@@ -153,8 +157,21 @@ class Session:
         """Something outside the session that holds patient data (a cache, a speaker)."""
         self._cleanups.append(cleanup)
 
+    def if_current(self, generation: int, write: Callable[[], None]) -> bool:
+        """Run `write` (into this session's data) only if no wipe came since `generation`.
+
+        Backend work runs off the UI thread and may finish after its person has gone.
+        """
+        with self._lock:
+            if generation != self.generation:
+                return False
+            write()
+            return True
+
     def wipe(self) -> None:
-        self.data.clear()
+        with self._lock:
+            self.generation += 1
+            self.data.clear()
         for cleanup in list(self._cleanups):
             cleanup()
         if self._temp_dir is not None:

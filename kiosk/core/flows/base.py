@@ -228,6 +228,8 @@ class Flow:
         self._history: list[enum.Enum] = []
         self._listeners: list[Listener] = []
         self._retry: Callable[[], bool] | None = None
+        #: the session's generation when the flow was made: what it writes belongs to that person only
+        self._generation = context.session.generation
         _track(self, context.session)
 
     # ------------------------------------------------------------ reading
@@ -440,13 +442,18 @@ class Flow:
         ``once``: count it only the first time in this session for that subject
         (a document opened twice is one document viewed).
         """
-        if once:
-            seen = self.context.session.data.setdefault(_RECORDED_ONCE, set())
-            marker = (activity.value, subject_id)
-            if marker in seen:
-                return
-            seen.add(marker)
-        self.context.session.activity_log.record(activity.value)
+        session = self.context.session
+
+        def count() -> None:  # never into the next person's summary, when this one has gone
+            if once:
+                seen = session.data.setdefault(_RECORDED_ONCE, set())
+                marker = (activity.value, subject_id)
+                if marker in seen:
+                    return
+                seen.add(marker)
+            session.activity_log.record(activity.value)
+
+        session.if_current(self._generation, count)
         self._audit(activity.audit_action, subject_kind, subject_id, **details)
 
     def _audit(

@@ -184,7 +184,8 @@ class SignInFlow(Flow):
             self._audit(AuditAction.PATIENT_SIGN_IN_FAILED, SubjectKind.PATIENT, self.identifier)
             raise
         self._challenge = None
-        self.context.session.data[PATIENT_SESSION] = session
+        kiosk = self.context.session
+        kiosk.if_current(self._generation, lambda: kiosk.data.__setitem__(PATIENT_SESSION, session))
         self.patient = session.patient
         self._audit(AuditAction.PATIENT_SIGNED_IN, SubjectKind.PATIENT, session.patient.ins)
         self.identifier = ""
