@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-
 from typing import Any, Callable
 
 from kiosk.ui import configure_environment
 
 configure_environment()
+log = logging.getLogger("kiosk")
 
 from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
@@ -21,7 +22,7 @@ from kivy.clock import Clock  # noqa: E402
 from kiosk.core.session import State  # noqa: E402
 from kiosk.ui import theme as th  # noqa: E402
 from kiosk.ui.look import Look, set_look  # noqa: E402
-from kiosk.ui.overlays import ConfirmDialog, HelpOverlay, Overlay, WarningOverlay  # noqa: E402
+from kiosk.ui.overlays import ConfirmDialog, HelpOverlay, Overlay, WaitOverlay, WarningOverlay  # noqa: E402
 from kiosk.ui.screen import Navigator  # noqa: E402
 from kiosk.ui.shell import Shell  # noqa: E402
 from kiosk.ui.voice import DisplayWithVoice, install_voice  # noqa: E402
@@ -67,6 +68,11 @@ class KioskApp(App):
         self.end_summary_providers.append(lambda session: activity_summary(self, session))
         self.overlays: list[Overlay] = []
         self.warning: WarningOverlay | None = None
+        self.wait: WaitOverlay | None = None
+        #: backend calls off the UI thread (kiosk.core.runner.FlowRunner)
+        self.runner = services.runner
+        #: errors the last-resort handler caught (type names only), for the log and for tests
+        self.crashes: list[str] = []
         self._end_deadline: float | None = None
         self._interval = None
 
@@ -83,6 +89,9 @@ class KioskApp(App):
         s.on_resume.append(lambda _s: self._hide_warning())
         s.on_end.append(lambda _s: self._on_end())
         s.on_reset.append(lambda _s: self._on_reset())
+        if self.runner is not None:
+            self.runner.post = post_to_ui
+            self.runner.add_listener(lambda _r: self._runner_changed())
         self.nav.reset("welcome")
         if self.settings.training:  # kiosk run --training: the band and the exercises, from Welcome on
             from kiosk.ui.screens.training import enable_training
@@ -96,6 +105,8 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
                     on_keyboard=self._on_keyboard)
         self._interval = Clock.schedule_interval(lambda _dt: self.tick(), 1.0)
+        if self.runner is not None:  # "Un instant" after 300 ms, and the deadline
+            self._poll_interval = Clock.schedule_interval(lambda _dt: self.runner.poll(), 0.1)
         install_voice(self)  # touch stops speech, explore-by-touch, spoken warning
         # The store, backend and voice are built once Welcome is on screen, off the UI thread.
         warm_up = getattr(self.services, "warm_up", None)
@@ -108,13 +119,60 @@ class KioskApp(App):
 
         if self._interval is not None:
             self._interval.cancel()
+        if getattr(self, "_poll_interval", None) is not None:
+            self._poll_interval.cancel()
         Window.unbind(on_touch_down=self._any_touch, on_request_close=self._on_request_close,
                       on_keyboard=self._on_keyboard)
 
     def _any_touch(self, _window: Any, _touch: Any) -> bool:
         for hook in list(self.touch_hooks):
             hook()
-        return False
+        # while the service is asked, only the inactivity warning takes a touch: no second action
+        return bool(self.runner is not None and self.runner.busy and self.warning is None)
+
+    # -- waiting for the service ---------------------------------------------------------------
+    def _runner_changed(self) -> None:
+        runner = self.runner
+        if runner.busy and runner.waiting and self.wait is None:
+            self.wait = WaitOverlay(self)
+            self.open_overlay(self.wait)
+            if self.warning is not None:  # the warning stays on top
+                self.close_overlay(self.warning)
+                self.warning = WarningOverlay(self)
+                self.open_overlay(self.warning)
+            self._say_line("ui.wait.line")
+        elif not runner.busy and self.wait is not None:
+            self.close_overlay(self.wait)
+        if runner.gave_up:
+            runner.gave_up = False
+            self.shell.show_banner("errors.unavailable.deadline", kind="error")
+            self._say_line("errors.unavailable.deadline")
+
+    def _say_line(self, key: str) -> None:
+        voice = getattr(self, "voice", None)
+        if voice is not None:
+            voice.say(self.look.tr(key))
+
+    # -- last resort -------------------------------------------------------------------------
+    def recover(self, error: BaseException) -> None:
+        """Something went wrong that nothing else caught: wipe, back to Welcome, say so.
+
+        The log gets the kind of error and where, never its message (it could hold personal data).
+        """
+        from kiosk.core.session import State as _State
+
+        name = type(error).__name__
+        self.crashes.append(name)
+        log.error("unexpected %s: session ended and wiped (%s)", name, _where(error))
+        try:
+            self.close_all_overlays()
+            if self.session.state in (_State.ACTIVE, _State.WARNING):
+                self.session.end()
+            self.session.reset_for_next_person()
+        finally:
+            self.nav.reset("welcome")
+            self.shell.show_banner("ui.crash.line", kind="error")
+            self._say_line("ui.crash.line")
 
     def _on_request_close(self, *_: Any, **__: Any) -> bool:
         return self.kiosk_mode  # True = refused: the kiosk cannot be closed by the person
@@ -125,6 +183,8 @@ class KioskApp(App):
     # -- time ------------------------------------------------------------------------------
     def tick(self) -> None:
         """Once a second: the session's clock, then whatever is on screen counts down."""
+        if self.runner is not None:
+            self.runner.poll()
         self.session.tick()
         if self.nav.current is not None:
             self.nav.current.on_tick()
@@ -281,6 +341,8 @@ class KioskApp(App):
             overlay.parent.remove_widget(overlay)
         if overlay is self.warning:
             self.warning = None
+        if overlay is self.wait:
+            self.wait = None
 
     def close_all_overlays(self) -> None:
         for overlay in list(self.overlays):
@@ -296,10 +358,73 @@ class KioskApp(App):
             self.close_overlay(self.warning)
 
 
+def post_to_ui(fn: Callable[[], None]) -> None:
+    """From any thread: run `fn` on the UI thread at the next frame."""
+    Clock.schedule_once(lambda _dt: fn(), 0)
+
+
+def _where(error: BaseException) -> str:
+    """file:line of the innermost kiosk frame: enough to find the bug, nothing about the person."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
+    ours = [f for f in frames if "kiosk" in f.filename]
+    frame = (ours or frames or [None])[-1]
+    if frame is None:
+        return "?"
+    parts = frame.filename.replace("\\", "/").split("/")
+    short = "/".join(parts[parts.index("kiosk"):]) if "kiosk" in parts else parts[-1]
+    return f"{short}:{frame.lineno}"
+
+
+class LastResort:
+    """Kivy's ExceptionManager handler, and the thread hook: no error ever stops the kiosk."""
+
+    def __init__(self, app: "KioskApp") -> None:
+        self.app = app
+
+    def handle_exception(self, error: BaseException) -> int:
+        from kivy.base import ExceptionManager
+
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManager.RAISE
+        try:
+            self.app.recover(error)
+        except Exception as again:  # recovering failed too: the log says so, the loop goes on
+            log.critical("recovery failed: %s", type(again).__name__)
+        return ExceptionManager.PASS
+
+    def thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        log.error("unexpected %s in thread %s", args.exc_type.__name__,
+                  args.thread.name if args.thread else "?")
+        error = args.exc_value or args.exc_type()
+        post_to_ui(lambda: self.app.recover(error))
+
+
+def install_last_resort(app: "KioskApp") -> LastResort:
+    import sys
+
+    from kivy.base import ExceptionManager
+
+    handler = LastResort(app)
+    ExceptionManager.add_handler(handler)
+    threading.excepthook = handler.thread_hook
+
+    def main_hook(exc_type, exc, tb) -> None:  # outside the loop: only the log
+        log.critical("unexpected %s at %s", exc_type.__name__, _where(exc) if exc is not None else "?")
+
+    sys.excepthook = main_hook
+    return handler
+
+
 def run_app(services: Any, windowed: bool) -> None:
     """`kiosk run`: full screen kiosk (no Escape, no close) unless windowed."""
     configure_window(services.settings, windowed=windowed)
-    KioskApp(services, kiosk_mode=not windowed).run()
+    app = KioskApp(services, kiosk_mode=not windowed)
+    install_last_resort(app)
+    app.run()
 
 
 _IN_PROCESS: "KioskApp | None" = None

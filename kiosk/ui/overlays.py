@@ -244,6 +244,18 @@ class WarningOverlay(Overlay):
             self.body.paginate()
 
 
+class WaitOverlay(Overlay):
+    """"Un instant, s'il vous plaît.": the kiosk waits for the service. It takes every touch, so a
+    second tap cannot start another action; the inactivity warning still opens above it."""
+
+    name = "wait"
+    title_key = "ui.wait.title"
+    icon_name = "clock"
+
+    def body_items(self) -> list[Widget]:
+        return [Text(key="ui.wait.line", style="heading", on="surface")]
+
+
 # --- pictures for `kiosk shots` ----------------------------------------------------------------
 
 def _on_home(app: "KioskApp") -> None:

@@ -96,6 +96,14 @@ class Screen(Stack):
                                  buttons=tuple(buttons))
 
     @classmethod
+    def prepare(cls, app: "KioskApp", params: dict[str, Any]) -> Callable[[], Any] | None:
+        """Work that calls the backend before the screen can be built (loading its journey's flow).
+
+        The navigator runs it off the UI thread and builds the screen when it is done.
+        """
+        return None
+
+    @classmethod
     def demo_state(cls, app: "KioskApp") -> dict[str, Any]:
         """Put the app in a deterministic state for `kiosk shots`; return the params for show()."""
         app.session.start()
@@ -153,7 +161,15 @@ SHOTS: dict[str, Shot] = {}
 
 
 def register_shot(name: str, setup: Callable[["KioskApp"], None], order: int = 100) -> None:
-    SHOTS[name] = Shot(name, setup, order)
+    def inline_setup(app: "KioskApp") -> None:
+        runner = getattr(app, "runner", None)
+        if runner is None:
+            setup(app)
+            return
+        with runner.inline():  # a picture's set-up waits for its loads where it stands
+            setup(app)
+
+    SHOTS[name] = Shot(name, inline_setup, order)
 
 
 def screen(name: str, *, order: int = 100, shot: bool = True) -> Callable[[type[Screen]], type[Screen]]:
@@ -223,14 +239,26 @@ class Navigator:
         self.history: list[tuple[str, dict[str, Any]]] = []
         self._current_args: tuple[str, dict[str, Any]] | None = None
 
-    def show(self, name: str, *, remember: bool = True, **params: Any) -> Screen:
+    def show(self, name: str, *, remember: bool = True, **params: Any) -> Screen | None:
+        """Show a screen; one whose flow must first be loaded is shown when it is (None returned)."""
         cls = SCREENS[name]
+        return self._after_prepare(cls, params, lambda: self._show_now(cls, name, remember, params))
+
+    def _show_now(self, cls: type[Screen], name: str, remember: bool, params: dict[str, Any]) -> Screen:
         if remember and self.current is not None and self._current_args and self.current.in_session \
                 and cls.in_session:
             self.history.append(self._current_args)
         elif not remember:
             self.history.clear()
         return self._display(cls, name, params)
+
+    def _after_prepare(self, cls: type[Screen], params: dict[str, Any], display: Callable[[], Screen]) -> Screen | None:
+        work = cls.prepare(self.app, params)
+        if work is None:
+            return display()
+        shown: list[Screen] = []
+        self.app.services.runner.run(work, then=lambda _result: shown.append(display()))
+        return shown[0] if shown else None  # at once only when set-up code runs inline
 
     def show_step(self, flow: str, step: str, *, n: int | None = None, total: int | None = None,
                   **params: Any) -> Screen:
@@ -240,12 +268,26 @@ class Navigator:
 
     def back(self) -> None:
         if self.history:
-            name, params = self.history.pop()
-            self._display(SCREENS[name], name, params)
+            name, params = self.history[-1]
+            cls = SCREENS[name]
+
+            def display() -> Screen:
+                if self.history and self.history[-1] == (name, params):
+                    self.history.pop()
+                return self._display(cls, name, params)
+
+            self._after_prepare(cls, params, display)
 
     def home(self) -> None:
         self.history.clear()
         self._display(SCREENS["home"], "home", {})
+
+    def redisplay(self) -> Screen | None:
+        """Build the current screen again (after its flow changed, or the words did)."""
+        if self.current is None or self._current_args is None:
+            return None
+        name, params = self._current_args
+        return self._display(type(self.current), name, params)
 
     def reset(self, name: str = "welcome") -> None:
         self.history.clear()

@@ -11,7 +11,7 @@ from typing import Any
 
 from kiosk.core.flows.access import AccessFlow, AccessStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import back_to, session_flow
+from kiosk.ui.flow_context import act, back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
@@ -32,6 +32,10 @@ class AccessScreen(Screen):
     title_key = "flows.access.title"
     flow_step = AccessStep.OVERVIEW
 
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
+
     def build(self) -> None:
         self.flow = flow_for(self.app)
         back_to(self.flow, self.flow_step)
@@ -50,10 +54,12 @@ class AccessScreen(Screen):
         if self.flow.step not in CONFIRM_STEPS:
             return
 
-        def yes() -> None:
-            self.flow.confirm()
+        def done(_result: Any) -> None:
             self.app.nav._display(type(self), self.name, self.params) if after == self.name \
                 else self.app.nav.show(after)
+
+        def yes() -> None:
+            act(self.app, self.flow.confirm, then=done)
 
         self.app.open_overlay(ConfirmDialog(
             self.app, title_key=self.flow.confirm_keys[0], line_keys=self.flow.confirm_keys[1:],
@@ -96,8 +102,8 @@ class AccessOverviewScreen(AccessScreen):
             self.app.nav.show("access.emergency")
 
     def open_history(self) -> None:
-        if self.flow.open_history():
-            self.app.nav.show("access.history")
+        act(self.app, self.flow.open_history,
+            then=lambda done: self.app.nav.show("access.history") if done else None)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -153,8 +159,8 @@ class HistoryScreen(AccessScreen):
                                    on_activate=lambda: self.turn(self.flow.next_history_page)))
 
     def turn(self, action: Any) -> None:
-        if action():
-            self.app.nav._display(type(self), self.name, self.params)
+        act(self.app, action, then=lambda done: self.app.nav._display(type(self), self.name, self.params)
+            if done else None)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:

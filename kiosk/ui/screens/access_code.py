@@ -15,7 +15,7 @@ from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import back_to, session_flow
+from kiosk.ui.flow_context import act, back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.qr import QrCode
@@ -85,9 +85,15 @@ class AccessCodeDurationScreen(Screen):
     title_key = "flows.access_code.title"
     columns = 3
 
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        existing = app.session.data.get(FLOW_KEY)
+        if existing is None or existing.finished or existing.step is AccessCodeStep.REVOKED:
+            return lambda: flow_for(app, fresh=True)
+        return None
+
     def build(self) -> None:
-        existing = self.app.session.data.get(FLOW_KEY)
-        self.flow = flow_for(self.app, fresh=existing is not None and existing.step is AccessCodeStep.REVOKED)
+        self.flow = flow_for(self.app)
         back_to(self.flow, AccessCodeStep.DURATION, most=5)
         self.step = (self.flow.step_number, self.flow.step_count)
         error_banner(self, self.flow)
@@ -106,16 +112,17 @@ class AccessCodeDurationScreen(Screen):
                                 on_activate=lambda c=code.code: self.open(c)))
 
     def choose(self, index: int) -> None:
-        if self.flow.choose_duration(index):
+        act(self.app, lambda: self.flow.choose_duration(index), then=self._made)
+
+    def _made(self, done: bool) -> None:
+        if done:
             keep_secret(self.app, self.flow.code)
             self.app.nav.show("access_code.code")
         else:
             self.app.nav.show("access_code")
 
     def open(self, code: str) -> None:
-        if self.flow.open_code(code):
-            keep_secret(self.app, self.flow.code)
-            self.app.nav.show("access_code.code")
+        act(self.app, lambda: self.flow.open_code(code), then=lambda done: self._made(done) if done else None)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -128,6 +135,10 @@ class AccessCodeDurationScreen(Screen):
 @screen("access_code.code", order=61)
 class AccessCodeScreen(Screen):
     title_key = "flows.access_code.title"
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.flow = flow_for(self.app)
@@ -180,10 +191,8 @@ class AccessCodeScreen(Screen):
             on_yes=self.revoke, on_no=self.flow.back))
 
     def revoke(self) -> None:
-        if self.flow.confirm():
-            self.app.nav.show("access_code.revoked")
-        else:
-            self.app.nav.show("access_code.code")
+        act(self.app, self.flow.confirm, then=lambda done: self.app.nav.show(
+            "access_code.revoked" if done else "access_code.code"))
 
     def describe(self) -> ScreenDescription:
         lines, buttons = describe_widgets(self)

@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import back_to, session_flow
+from kiosk.ui.flow_context import back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
 from kiosk.ui.screen import Feature, Screen, register_feature, screen
@@ -27,6 +27,10 @@ def flow_for(app: Any, *, fresh: bool = False) -> AgendaFlow:
 class AgendaScreen(Screen):
     title_key = "flows.agenda.title"
     flow_step = AgendaStep.OVERVIEW
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.flow = flow_for(self.app)

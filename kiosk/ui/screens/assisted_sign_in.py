@@ -66,6 +66,10 @@ class HelperPadScreen(SignInScreen):
     can_go_back = False
     max_digits = IDENTIFIER_MAX
 
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return None  # no backend: the helper's account is in the kiosk's own store
+
     def build(self) -> None:  # not the patient's sign-in flow: only its pad and its layout
         self.state = typed(self.app)
         self.large = self.roomless

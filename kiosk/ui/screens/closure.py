@@ -12,7 +12,8 @@ from typing import Any
 
 from kiosk.core.flows.closure import ClosureFlow, ClosureKind, ClosureStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import session_flow
+from kiosk.ui.flow_context import act as run_action
+from kiosk.ui.flow_context import load_first, session_flow
 from kiosk.ui.screen import Feature, Screen, register_feature, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
 from kiosk.ui.widgets import Banner, Button, Text
@@ -30,6 +31,10 @@ def flow_for(app: Any, *, fresh: bool = False) -> ClosureFlow:
 class ClosureScreen(Screen):
     title_key = "flows.closure.title"
     flow_step = ClosureStep.CHOICE
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.flow = flow_for(self.app)
@@ -70,7 +75,10 @@ class ClosureScreen(Screen):
         self.app.nav.show(SCREEN_OF[self.flow.step])
 
     def act(self, action: Any, *args: Any) -> None:
-        if action(*args):
+        run_action(self.app, lambda: action(*args), then=self._acted)
+
+    def _acted(self, done: bool) -> None:
+        if done:
             self.go()
         else:
             self.app.nav._display(type(self), self.name, self.params)

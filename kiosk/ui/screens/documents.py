@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.flow_context import act, load_first
 from kiosk.ui.look import look
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
@@ -33,6 +34,10 @@ def category_words(count: Any) -> str:
 class DocumentsScreen(Screen):
     title_key = "flows.documents.title"
     flow_step = DocumentsStep.CATEGORIES
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.flow = flow_for(self.app)
@@ -57,11 +62,12 @@ class CategoriesScreen(DocumentsScreen):
         self.columns = 3 if look().text_size <= 2 else 2  # every tile on one page up to size 2
         super().__init__(app, **params)
 
-    def build(self) -> None:
-        existing = self.app.session.data.get(FLOW_KEY)
-        if existing is not None and not existing.finished and existing.step is DocumentsStep.CATEGORIES:
-            flow_for(self.app, fresh=True)  # counts as they are now
-        super().build()
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        existing = app.session.data.get(FLOW_KEY)
+        if existing is None or existing.finished or existing.step is DocumentsStep.CATEGORIES:
+            return lambda: flow_for(app, fresh=True)  # counts as they are now
+        return None
 
     def fill(self) -> None:
         if not self.flow.categories:
@@ -77,7 +83,10 @@ class CategoriesScreen(DocumentsScreen):
                             on_activate=lambda c=count.category: self.choose(c)))
 
     def choose(self, category: Any) -> None:
-        if self.flow.choose_category(category):
+        act(self.app, lambda: self.flow.choose_category(category), then=self._chosen)
+
+    def _chosen(self, done: bool) -> None:
+        if done:
             self.app.nav.show("documents.list")
         else:
             self.app.nav._display(type(self), self.name, self.params)
@@ -123,11 +132,14 @@ class ListScreen(DocumentsScreen):
                 self.add_action(w)
 
     def turn(self, action: Any) -> None:
-        if action():
-            self.app.nav._display(type(self), self.name, self.params)
+        act(self.app, action, then=lambda done: self.app.nav._display(type(self), self.name, self.params)
+            if done else None)
 
     def open(self, document_id: str) -> None:
-        if self.flow.open_document(document_id):
+        act(self.app, lambda: self.flow.open_document(document_id), then=self._opened)
+
+    def _opened(self, done: bool) -> None:
+        if done:
             self.app.nav.show("documents.viewer")
         else:
             self.app.nav._display(type(self), self.name, self.params)

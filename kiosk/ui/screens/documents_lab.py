@@ -36,6 +36,13 @@ ASSESSMENT_ICONS = {"below": "down", "within": "check", "above": "up", "unknown"
 class LabScreen(Screen):
     title_key = "screens.documents.lab.title"
 
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        from kiosk.ui.flow_context import load_first
+        from kiosk.ui.screens.documents_viewer import FLOW_KEY
+
+        return None if params.get("flow") is not None else load_first(app, FLOW_KEY, flow_for)
+
     def build(self) -> None:
         given = self.params.get("flow")
         self.flow: DocumentsFlow = given if given is not None else flow_for(self.app)

@@ -18,7 +18,7 @@ from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
 from kiosk.services.documents.pdf_pages import count_pages
-from kiosk.ui.flow_context import back_to, session_flow
+from kiosk.ui.flow_context import act, back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.screen import Screen, describe_widgets, screen
@@ -59,6 +59,10 @@ def open_in_viewer(app: Any, flow: DocumentsFlow, return_screen: str) -> None:
 @screen("documents.viewer", order=43)
 class ViewerScreen(Screen):
     title_key = "flows.documents.title"
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return None if params.get("flow") is not None else load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         given = self.params.get("flow")
@@ -190,8 +194,7 @@ class ViewerScreen(Screen):
                                             on_yes=self.confirm, on_no=self.cancel_ask))
 
     def confirm(self) -> None:
-        self.flow.confirm()
-        self.redisplay()
+        act(self.app, self.flow.confirm, then=lambda _r: self.redisplay())
 
     def cancel_ask(self) -> None:
         if self.flow.step in CONFIRM_STEPS:

@@ -17,7 +17,7 @@ from kiosk.core.flows.messages import MessagesFlow, MessagesStep
 from kiosk.core.i18n import format_date
 from kiosk.core.models import MessageThread
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import session_flow
+from kiosk.ui.flow_context import act, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
@@ -83,6 +83,10 @@ class MessagesScreen(Screen):
 
     title_key = "flows.messages.title"
     flow_step = MessagesStep.THREADS
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.content.spacing_mm = self.content_gap_mm  # more of the words on each page
@@ -150,9 +154,12 @@ def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
 class ThreadsScreen(MessagesScreen):
     """The conversations, unread first: "Non lu" in words and a closed envelope; read ones an open one."""
 
-    def get_flow(self) -> MessagesFlow:
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
         # shown from Home (fresh=True), and again by Retour: the list as the health space has it now
-        return flow_for(self.app, fresh=bool(self.params.get("fresh")))
+        if params.get("fresh"):
+            return lambda: flow_for(app, fresh=True)
+        return load_first(app, FLOW_KEY, flow_for)
 
     def fill(self) -> None:
         flow = self.flow
@@ -192,7 +199,10 @@ class ThreadsScreen(MessagesScreen):
         if thread is not None and thread.unread_count:  # opening marks them read: remember which were new
             new = self.app.session.data.setdefault(NEW_KEY, {})
             new[thread_id] = {m.id for m in thread.messages if not m.read and not m.from_patient}
-        if self.flow.open_thread(thread_id):
+        act(self.app, lambda: self.flow.open_thread(thread_id), then=self._opened)
+
+    def _opened(self, done: bool) -> None:
+        if done:
             self.app.nav.show("messages.thread")
         elif self.flow.error_key:
             self.app.shell.show_banner(self.flow.error_key, kind="error")
@@ -270,7 +280,10 @@ class ThreadScreen(MessagesScreen):
             self.app.nav.show("messages.reply")
 
     def open_attachment(self, document_id: str) -> None:
-        if not self.flow.open_attachment(document_id):
+        act(self.app, lambda: self.flow.open_attachment(document_id), then=self._attachment_opened)
+
+    def _attachment_opened(self, done: bool) -> None:
+        if not done:
             if self.flow.error_key:
                 self.app.shell.show_banner(self.flow.error_key, kind="error")
             return

@@ -14,6 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.flows.messages import REPLY_LANGUAGE, MessagesStep
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.flow_context import act
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.look import look
 from kiosk.ui.screen import register_shot, screen
@@ -255,8 +256,10 @@ class ConfirmScreen(MessagesScreen):
 
     def send(self) -> None:
         flow = self.flow
-        sent = flow.retry() if flow.can_retry else flow.send()
-        if sent and flow.step is MessagesStep.THREAD:
+        act(self.app, flow.retry if flow.can_retry else flow.send, then=self._sent)
+
+    def _sent(self, sent: bool) -> None:
+        if sent and self.flow.step is MessagesStep.THREAD:
             return_to(self.app, "messages.thread")
         else:
             self.show_failure()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
-from kiosk.ui.flow_context import session_flow
+from kiosk.ui.flow_context import act, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
@@ -75,6 +75,10 @@ class SignInScreen(Screen):
     title_key = "flows.sign_in.title"
     flow_step = SignInStep.IDENTIFIER
     columns = 1
+
+    @classmethod
+    def prepare(cls, app: Any, params: dict[str, Any]):
+        return load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
         self.flow = flow_for(self.app)
@@ -199,8 +203,7 @@ class SignInIdentifierScreen(SignInScreen):
         self.typed.set_text(raw=self.typed_words())
 
     def submit(self) -> None:
-        self.flow.submit_identifier()
-        go(self.app, self.flow)
+        act(self.app, self.flow.submit_identifier, then=lambda _r: go(self.app, self.flow))
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -263,12 +266,10 @@ class SignInCodeScreen(SignInScreen):
             _register_secret(self.app, self.flow._code)
 
     def new_code(self) -> None:
-        self.flow.request_new_code()
-        go(self.app, self.flow)
+        act(self.app, self.flow.request_new_code, then=lambda _r: go(self.app, self.flow))
 
     def submit(self) -> None:
-        self.flow.submit_code()
-        go(self.app, self.flow)
+        act(self.app, self.flow.submit_code, then=lambda _r: go(self.app, self.flow))
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -309,8 +310,7 @@ class SignInPausedScreen(SignInScreen):
         return look().catalog.tr_n("screens.sign_in.paused.wait", left, seconds=left)
 
     def try_again(self) -> None:
-        if self.flow.try_again():
-            go(self.app, self.flow)
+        act(self.app, self.flow.try_again, then=lambda done: go(self.app, self.flow) if done else None)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
