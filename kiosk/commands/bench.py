@@ -33,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     docs = sub.add_parser("documents", help="démonstration : première page et page suivante, patient à 1 000 documents")
     docs.add_argument("--runs", type=int, default=50, help="nombre de mesures (50)")
     docs.set_defaults(func=bench_documents)
+    sessions = sub.add_parser("sessions", help="démonstration : mémoire gardée après N sessions complètes")
+    sessions.add_argument("count", type=int, nargs="?", default=500, metavar="N",
+                          help="nombre de sessions mesurées (500)")
+    sessions.add_argument("--warm-up", type=int, default=20, help="sessions avant la mesure (20)")
+    sessions.add_argument("--top", type=int, default=0, metavar="K",
+                          help="afficher les K lignes du code qui gardent le plus de mémoire")
+    sessions.set_defaults(func=bench_sessions)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
@@ -80,6 +87,144 @@ def bench_documents(args: argparse.Namespace) -> int:
     print(f"first page of the list     : median {statistics.median(first):6.2f} ms   max {max(first):6.2f} ms   (aim <= 100 ms)")
     print(f"next page                  : median {statistics.median(turn):6.2f} ms   max {max(turn):6.2f} ms   (aim <= 100 ms)")
     return 0
+
+
+#: The demo patients a bench session signs in, in turn (documents, messages, codes).
+SESSION_ROLES = ("rich", "privacy", "child")
+
+
+def demo_session(services, record) -> None:
+    """One person's visit through the real flows, as the screens drive them, without Kivy.
+
+    Sign in on the pad, open the documents and one of them, read a message, make a
+    temporary code and stop it, then end the session and get ready for the next person.
+    Raises RuntimeError when a step does not happen (so a bench never measures nothing).
+    """
+    from kiosk.app import real
+    from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
+    from kiosk.core.flows.base import FlowContext, audit_to_journal
+    from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+    from kiosk.core.flows.messages import MessagesFlow, MessagesStep
+    from kiosk.core.flows.sign_in import SignInFlow, SignInStep
+    from kiosk.core.session import EndReason
+
+    session = services.session
+    journal = getattr(real(services.store), "journal", None) if services.store is not None else None
+    context = FlowContext(real(services.backend), session,
+                          audit=audit_to_journal(journal) if journal is not None else None)
+
+    def check(done: bool, what: str) -> None:
+        if not done:
+            raise RuntimeError(f"bench session: {what} did not happen")
+
+    session.start()
+    sign_in = session.data["bench.sign_in"] = SignInFlow(context).start()
+    for char in record.patient.ins:
+        sign_in.append_digit(char)
+    check(sign_in.submit_identifier(), "identifier")
+    for char in record.sign_in_code:
+        sign_in.append_digit(char)
+    check(sign_in.submit_code() and sign_in.step is SignInStep.SIGNED_IN, "sign-in")
+
+    documents = session.data["bench.documents"] = DocumentsFlow(context).start()
+    check(documents.choose_category(None), "document list")
+    if documents.documents:
+        check(documents.open_document(documents.documents[0].id), "document")
+        check(documents.step is DocumentsStep.VIEWER, "viewer")
+        documents.next_page()
+        documents.back()
+    documents.back()
+    documents.finish()
+
+    messages = session.data["bench.messages"] = MessagesFlow(context).start()
+    if messages.threads:
+        check(messages.open_thread(messages.threads[0].id) and messages.step is MessagesStep.THREAD, "message")
+        messages.back()
+    messages.finish()
+
+    codes = session.data["bench.codes"] = AccessCodeFlow(context).start()
+    check(codes.choose_duration(0) and codes.step is AccessCodeStep.CODE, "temporary code")
+    check(codes.ask_revoke() and codes.confirm() and codes.step is AccessCodeStep.REVOKED, "code stopped")
+    codes.finish()
+
+    session.end(EndReason.USER)
+    session.reset_for_next_person()
+
+
+def _rss_mib() -> float:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def _wait_for_sign_outs(timeout: float = 5.0) -> None:
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == "kiosk-sign-out":
+            thread.join(timeout)
+
+
+def bench_sessions(args: argparse.Namespace) -> int:
+    """Memory kept after N whole demo sessions: what a leak of the person's data would look like."""
+    import gc
+    import tracemalloc
+
+    from kiosk.app import build_services, real
+    from kiosk.core.clock import FakeClock
+    from kiosk.services.backend.demo import DEMO_NOW, DEMO_ROLES, load_demo_data
+    from kiosk.settings import Settings
+
+    if args.count < 1 or args.warm_up < 0:
+        raise UserError("Le nombre de sessions doit être au moins 1.")
+    data = load_demo_data()
+    records = [data.by_id(DEMO_ROLES[role]) for role in SESSION_ROLES]
+    clock = FakeClock(DEMO_NOW)
+    services = build_services(Settings(), clock, backend_clock=clock, with_voice=False)
+    services.warm_up()
+    step = services.settings.inactivity_timeout_s
+
+    def visit(n: int) -> None:
+        demo_session(services, records[n % len(records)])
+        clock.advance(step)  # the next person comes a few minutes later
+
+    try:
+        for n in range(args.warm_up):
+            visit(n)
+        _wait_for_sign_outs()
+        gc.collect()
+        rss_before = _rss_mib()
+        tracemalloc.start()
+        start = time.perf_counter()
+        for n in range(args.count):
+            visit(n)
+        elapsed = time.perf_counter() - start
+        _wait_for_sign_outs()
+        gc.collect()
+        grown, _ = tracemalloc.get_traced_memory()
+        snapshot = tracemalloc.take_snapshot() if args.top else None
+        tracemalloc.stop()
+        rss_after = _rss_mib()
+        backend = real(services.backend)
+    finally:
+        services.close()
+    print(f"sessions measured           : {args.count} (after {args.warm_up} to warm up)")
+    print(f"time per session            : {elapsed / args.count * 1000:6.2f} ms")
+    print(f"memory growth: {grown / 2**20:.2f} MB   (Python objects still alive, aim <= 5 MB over 500)")
+    print(f"resident memory             : {rss_before:.1f} MiB -> {rss_after:.1f} MiB")
+    print(f"backend after the last one  : {_held(backend)}")
+    if snapshot is not None:
+        for stat in snapshot.statistics("lineno")[: args.top]:
+            print(f"  {stat.size / 1024:8.1f} KiB  {stat.count:6d} blocks  {stat.traceback[0]}")
+    return 0
+
+
+def _held(backend) -> str:
+    sessions = len(getattr(backend, "_sessions", ()))
+    challenges = len(getattr(backend, "_challenges", ()))
+    return f"{sessions} session(s), {challenges} sign-in challenge(s) held"
 
 
 def record_count(record) -> int:
