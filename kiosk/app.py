@@ -5,6 +5,7 @@ Nothing else decides which backend, store or voice is in use.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -124,6 +125,39 @@ def _journal_session(session: Session, store) -> None:
     ))
 
 
+def _forget_on_end(session: Session, backend) -> None:
+    """At the end of every session the backend forgets the person: at once in memory, then the
+    sign-out, which may talk to the service, on a short-lived thread so the screen never waits."""
+    from kiosk.core.flows.base import PATIENT_SESSION
+
+    leaving: list = []  # the PatientSession that was open when the session ended (the wipe clears data)
+    session.on_end.append(lambda s: leaving.append(s.data.get(PATIENT_SESSION)))
+
+    log = logging.getLogger("kiosk")
+
+    def sign_out(space, signed_in: list) -> None:
+        for patient_session in signed_in:
+            try:
+                space.sign_out(patient_session)
+            except Exception as error:  # the service may be gone: the token is already dead here
+                log.info("sign-out not confirmed by the service: %s", type(error).__name__)
+
+    def forget() -> None:
+        signed_in = [p for p in leaving if p is not None]
+        leaving.clear()
+        if isinstance(backend, Lazy) and not backend.ready:
+            return  # never built: it knows nobody
+        space = real(backend)
+        try:
+            space.forget()
+        except Exception as error:  # never stop the rest of the wipe
+            log.error("the backend could not forget the session: %s", type(error).__name__)
+        if signed_in:
+            threading.Thread(target=sign_out, args=(space, signed_in), name="kiosk-sign-out", daemon=True).start()
+
+    session.add_cleanup(forget)
+
+
 def build_services(
     settings: Settings,
     clock: Clock | None = None,
@@ -144,6 +178,7 @@ def build_services(
         store.resolve()
     backend = Lazy(lambda: build_backend(settings, backend_clock))
     _journal_session(session, store)
+    _forget_on_end(session, backend)
     speaker = None
     if with_voice:
         from kiosk.services.speech import create_speech

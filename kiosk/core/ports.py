@@ -26,6 +26,17 @@ Sessions
     is not active (closed or opposed), only ``get_space_status`` and
     ``sign_out`` work; the rest raise ``NotAllowed("errors.not_allowed.space_closed")``.
 
+Forgetting the person
+    At the end of every kiosk session the kiosk calls ``forget()`` at once (on the
+    UI thread: it is in memory only, never waits for the network and never raises),
+    then ``sign_out`` for the session that was open, off the UI thread. After
+    ``forget()`` the implementation holds nothing about anyone who used it: every
+    token stops working, every pending sign-in handle is expired, and paging links,
+    caches and patient objects are dropped. A call that was still running when
+    ``forget()`` came keeps nothing either. Only what protects the service outlives
+    it: wrong-code counts and lockouts, kept under a keyed fingerprint of the
+    identifier, never the identifier itself.
+
 Paging
     ``page`` counts from 1; ``page_size`` from 1 to ``MAX_PAGE_SIZE``; anything
     else raises ``Rejected("errors.rejected.paging")``. A page past the end is
@@ -86,7 +97,14 @@ class HealthSpace(Protocol):
         """Check the one-time code. SignInFailed (wrong, attempts_left) / SignInFailed(expired) / NotAllowed(locked)."""
 
     def sign_out(self, session: PatientSession) -> None:
-        """End the session; the token stops working. Never raises for an already-ended session."""
+        """End the session; the token stops working. Never raises for an already-ended session.
+
+        It may talk to the service (the kiosk calls it off the UI thread) and also lets go of
+        the connections kept open for the session.
+        """
+
+    def forget(self) -> None:
+        """Drop everything held about every person at once (see "Forgetting the person"). Never raises."""
 
     # --------------------------------------------------------- documents
     def list_documents(

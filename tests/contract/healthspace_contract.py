@@ -257,6 +257,38 @@ class HealthSpaceContract:
         with expect(NotAllowed, "errors.not_allowed.signed_out"):
             space.list_documents(other)
 
+    # ========================================================= forgetting
+    def test_forget_ends_every_session_and_pending_sign_in(self, space, known, rich):
+        other = self.sign_in(space, known, known.privacy)
+        space.list_documents(rich, page=1, page_size=5)
+        space.list_documents(rich, page=2, page_size=5)  # a paging link is kept for the next page
+        pending = space.start_sign_in(known.empty)
+        space.forget()
+        for session in (rich, other):
+            with expect(NotAllowed, "errors.not_allowed.signed_out"):
+                space.list_documents(session, page=2, page_size=5)
+            with expect(NotAllowed, "errors.not_allowed.signed_out"):
+                space.get_space_status(session)
+        with expect(SignInFailed, "errors.sign_in_failed.expired"):
+            space.finish_sign_in(pending.handle, known.code_for(known.empty))
+        space.sign_out(rich)  # signing out a forgotten session is fine
+        space.forget()  # and forgetting twice
+        again = self.sign_in(space, known, known.rich)  # the next person signs in as before
+        assert space.list_documents(again, page=2, page_size=5).total > 5
+
+    def test_forget_keeps_wrong_code_counts(self, space, known):
+        challenge = space.start_sign_in(known.lockable)
+        wrong = wrong_code(known, known.lockable, challenge.code_length)
+        for _ in range(1, ports.MAX_CODE_ATTEMPTS):
+            with pytest.raises(SignInFailed):
+                space.finish_sign_in(challenge.handle, wrong)
+        space.forget()  # leaving and coming back does not undo the count
+        challenge = space.start_sign_in(known.lockable)
+        with expect(NotAllowed, "errors.not_allowed.locked"):
+            space.finish_sign_in(challenge.handle, wrong)
+        with expect(NotAllowed, "errors.not_allowed.locked"):
+            space.start_sign_in(known.lockable)
+
     # ============================================================ documents
     def test_documents_newest_first_and_pages_do_not_overlap(self, space, rich):
         first = space.list_documents(rich, page=1, page_size=5)

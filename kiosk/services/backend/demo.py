@@ -61,6 +61,7 @@ from kiosk.core.ports import (
 )
 from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend import demo_files
+from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
 
 #: The demo's "today": agenda and documents are dated around it.
 DEMO_NOW = datetime.fromisoformat("2026-12-01T10:00:00+01:00")
@@ -448,7 +449,15 @@ class DemoHealthSpace:
         self._sessions: dict[str, str] = {}
         self._challenges: dict[str, _Challenge] = {}
         self._attempts = SignInAttempts(lambda: self._clock.now())
+        self._fingerprint = IdentifierFingerprints()  # failure counts are kept under it, not the identifier
+        self._epoch = Epoch()
         self._reply_counter = 0
+
+    def forget(self) -> None:
+        """The person left: every session and pending sign-in is dropped (the demo data stays)."""
+        with self._epoch.forgetting():
+            self._sessions.clear()
+            self._challenges.clear()
 
     def set_unavailable(self, unavailable: bool) -> None:
         """Simulate a service outage (training and UI tests): every call raises Unavailable."""
@@ -482,14 +491,20 @@ class DemoHealthSpace:
         ins = identifier.replace(" ", "") if isinstance(identifier, str) else ""
         if not ins_is_well_formed(ins):
             raise Rejected("errors.rejected.identifier")
-        self._attempts.check(ins)
+        epoch = self._epoch.current
+        self._attempts.check(self._fingerprint(ins))
         try:
             record = self._data.by_ins(ins)
         except KeyError:
             raise SignInFailed("errors.sign_in_failed.unknown_identifier") from None
         handle = secrets.token_urlsafe(16)
-        expires = self._clock.now() + CHALLENGE_LIFETIME
-        self._challenges[handle] = _Challenge(ins, expires)
+        now = self._clock.now()
+        expires = now + CHALLENGE_LIFETIME
+        with self._epoch.storing(epoch) as still_here:
+            for old in [h for h, c in self._challenges.items() if now >= c.expires]:
+                del self._challenges[old]
+            if still_here:  # else the person left meanwhile: the handle is never usable
+                self._challenges[handle] = _Challenge(record.patient.ins, expires)
         return SignInChallenge(handle, len(record.sign_in_code), record.channel, expires)
 
     def finish_sign_in(self, handle: str, code: str) -> PatientSession:
@@ -497,19 +512,25 @@ class DemoHealthSpace:
         challenge = self._challenges.get(handle)
         if challenge is None or challenge.used or self._clock.now() >= challenge.expires:
             raise SignInFailed("errors.sign_in_failed.expired")
-        self._attempts.check(challenge.ins)
+        epoch = self._epoch.current
+        key = self._fingerprint(challenge.ins)
+        self._attempts.check(key)
         record = self._data.by_ins(challenge.ins)
         given = (code or "").strip().encode()
         if not hmac.compare_digest(given, record.sign_in_code.encode()):
-            self._attempts.failed(challenge.ins)
-        self._attempts.succeeded(challenge.ins)
+            self._attempts.failed(key)
+        self._attempts.succeeded(key)
         challenge.used = True
         token = secrets.token_urlsafe(24)
-        self._sessions[token] = record.patient.id
+        with self._epoch.storing(epoch) as still_here:
+            self._challenges.pop(handle, None)  # good once: a used handle is an unknown one
+            if not still_here:
+                raise SignInFailed("errors.sign_in_failed.expired")
+            self._sessions[token] = record.patient.id
         return PatientSession(token, record.patient)
 
     def sign_out(self, session: PatientSession) -> None:
-        self._sessions.pop(getattr(session, "token", ""), None)
+        self._sessions.pop(getattr(session, "token", "") or "", None)
 
     # --------------------------------------------------------- documents
     def _documents(self, state: _State) -> list[Document]:

@@ -71,6 +71,7 @@ from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import JSON_PATCH, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
+from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
 
 NOT_SENT = "errors.unavailable.not_sent"
 MAX_LIST = 2000  # resources gathered for an unpaged list (threads, rights...)
@@ -163,6 +164,8 @@ class FhirHealthSpace:
         self._sessions: dict[str, _Session] = {}
         self._challenges: dict[str, _Challenge] = {}
         self._attempts = SignInAttempts(lambda: self._clock.now())
+        self._fingerprint = IdentifierFingerprints()  # failure counts are kept under it, not the identifier
+        self._epoch = Epoch()
         #: how each resource type names the patient in searches, once a fallback was needed
         self._modes: dict[str, str] = {}
 
@@ -171,9 +174,16 @@ class FhirHealthSpace:
         return self._clock
 
     def close(self) -> None:
-        self._sessions.clear()
-        self._challenges.clear()
+        self.forget()
         self.client.close()
+
+    def forget(self) -> None:
+        """The person left: sessions (with their paging links and cached professionals) and pending
+        sign-ins are dropped, and the pooled connections closed (locally: nothing is sent or awaited)."""
+        with self._epoch.forgetting():
+            self._sessions.clear()
+            self._challenges.clear()
+        self.client.drop_connections()
 
     # ------------------------------------------------------------ plumbing
     @contextmanager
@@ -250,12 +260,17 @@ class FhirHealthSpace:
         """Every match of a search, following ``next`` links (up to MAX_LIST)."""
         bundle = self._search(rtype, patient, params + [("_count", str(MAX_PAGE_SIZE))], param)
         out = m.bundle_matches(bundle, rtype)
+        followed: set[str] = set()
         while len(out) < MAX_LIST:
             link = m.bundle_link(bundle, "next")
-            if not link:
+            if not link or link in followed:
                 break
+            followed.add(link)
             bundle = self.client.follow(link)
-            out += m.bundle_matches(bundle, rtype)
+            more = m.bundle_matches(bundle, rtype)
+            if not more:  # a page that brings nothing new ends the paging (a server could loop for ever)
+                break
+            out += more
         return out
 
     def _paged(self, state: _Session, rtype: str, params: list[tuple[str, str]], sort: str,
@@ -313,7 +328,8 @@ class FhirHealthSpace:
         ins = identifier.replace(" ", "") if isinstance(identifier, str) else ""
         if not ins_is_well_formed(ins):
             raise Rejected("errors.rejected.identifier")
-        self._attempts.check(ins)
+        epoch = self._epoch.current
+        self._attempts.check(self._fingerprint(ins))
         with self._io():
             bundle = self.client.search("Patient", [("identifier", f"{m.INS_SYSTEM}|{ins}")])
             found = m.bundle_matches(bundle, "Patient")
@@ -329,16 +345,22 @@ class FhirHealthSpace:
             except NotFound:
                 raise SignInFailed("errors.sign_in_failed.unknown_identifier") from None
         handle = secrets.token_urlsafe(16)
-        expires = self._clock.now() + CHALLENGE_LIFETIME
-        self._challenges[handle] = _Challenge(patient, expires)
+        now = self._clock.now()
+        expires = now + CHALLENGE_LIFETIME
+        with self._epoch.storing(epoch) as still_here:
+            for old in [h for h, c in self._challenges.items() if now >= c.expires]:
+                del self._challenges[old]
+            if still_here:  # else the person left meanwhile: the handle is never usable
+                self._challenges[handle] = _Challenge(patient, expires)
         return SignInChallenge(handle, length, channel, expires)
 
     def finish_sign_in(self, handle: str, code: str) -> PatientSession:
         challenge = self._challenges.get(handle) if isinstance(handle, str) else None
         if challenge is None or challenge.used or self._clock.now() >= challenge.expires:
             raise SignInFailed("errors.sign_in_failed.expired")
-        ins = challenge.patient.ins
-        self._attempts.check(ins)
+        epoch = self._epoch.current
+        key = self._fingerprint(challenge.patient.ins)
+        self._attempts.check(key)
         given = (code or "").strip() if isinstance(code, str) else ""
         with self._io():
             try:
@@ -348,15 +370,21 @@ class FhirHealthSpace:
             if good:
                 status = self._fetch_status(challenge.patient.id)
         if not good:
-            self._attempts.failed(ins)
-        self._attempts.succeeded(ins)
+            self._attempts.failed(key)
+        self._attempts.succeeded(key)
         challenge.used = True
         token = secrets.token_urlsafe(24)
-        self._sessions[token] = _Session(challenge.patient, status, self._clock.monotonic())
+        with self._epoch.storing(epoch) as still_here:
+            self._challenges.pop(handle, None)  # good once: a used handle is an unknown one
+            if not still_here:
+                raise SignInFailed("errors.sign_in_failed.expired")
+            self._sessions[token] = _Session(challenge.patient, status, self._clock.monotonic())
         return PatientSession(token, challenge.patient)
 
     def sign_out(self, session: PatientSession) -> None:
+        """Drop the session and its cache, and close the pooled connections (the next call opens a new one)."""
         self._sessions.pop(getattr(session, "token", "") or "", None)
+        self.client.drop_connections()
 
     # --------------------------------------------------------- documents
     def _document_params(self, category: Category | None) -> list[tuple[str, str]]:

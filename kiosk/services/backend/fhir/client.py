@@ -167,6 +167,12 @@ class FhirClient:
     def close(self) -> None:
         self.session.close()
 
+    def drop_connections(self) -> None:
+        """Close every pooled connection and forget cookies; the client stays usable (the next
+        request opens a new connection). Local only: nothing is sent, nothing waits."""
+        self.session.cookies.clear()
+        self.session.close()
+
     # ------------------------------------------------------------ urls
     def url_for(self, path_or_url: str) -> str:
         """An absolute URL on the configured server; other origins are refused."""
