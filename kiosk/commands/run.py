@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
+import threading
 
 from kiosk.cli import UserError
+
+log = logging.getLogger("kiosk")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--windowed", action="store_true", help="dans une fenêtre plutôt qu'en plein écran")
     parser.add_argument("--lang", metavar="LANGUE", help="langue de départ (fr, en)")
     parser.add_argument("--config", metavar="FICHIER", help="fichier de réglages TOML")
+    parser.add_argument("--verbose", action="store_true",
+                        help="journal détaillé : aussi une ligne par requête au serveur FHIR")
     parser.set_defaults(func=run)
 
 
@@ -53,15 +60,40 @@ def settings_from_args(args: argparse.Namespace):
     return settings.replace(**changes) if changes else settings
 
 
+def _stop_on_sigterm() -> None:
+    """systemd stops the kiosk with SIGTERM: leave through the same door as a normal stop
+    (the session is wiped, "kiosk stopped" is logged)."""
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(0)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def run(args: argparse.Namespace) -> int:
     from kiosk.app import build_services
+    from kiosk.services.logs import mode_of, setup_logging
 
     settings = settings_from_args(args)
-    services = build_services(settings)
+    setup_logging(settings, verbose=getattr(args, "verbose", False))
+    try:
+        services = build_services(settings)
+    except Exception as error:
+        log.error("kiosk could not start: %s", type(error).__name__)
+        raise
+    _stop_on_sigterm()
+    log.info("kiosk started (%s)", mode_of(settings))
     try:
         from kiosk.ui.app import run_app
 
         run_app(services, windowed=not settings.fullscreen)
+    except Exception:  # logged without its text; systemd starts the kiosk again
+        log.critical("kiosk stopped after an error", exc_info=True)
+        return 1
     finally:
-        services.close()
+        try:
+            services.close()
+        finally:
+            log.info("kiosk stopped")
     return 0

@@ -62,6 +62,7 @@ from kiosk.core.ports import (
 from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend import demo_files
 from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
+from kiosk.services.backend.outages import watch_outages
 
 #: The demo's "today": agenda and documents are dated around it.
 DEMO_NOW = datetime.fromisoformat("2026-12-01T10:00:00+01:00")
@@ -414,6 +415,7 @@ def _check_paging(page: int, page_size: int) -> None:
         raise Rejected("errors.rejected.paging")
 
 
+@watch_outages("demo")
 class DemoHealthSpace:
     """HealthSpace over the fictional patients. See kiosk.core.ports for the shared semantics."""
 

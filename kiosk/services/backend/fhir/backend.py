@@ -72,6 +72,7 @@ from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import JSON_PATCH, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
 from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
+from kiosk.services.backend.outages import watch_outages
 
 NOT_SENT = "errors.unavailable.not_sent"
 MAX_LIST = 2000  # resources gathered for an unpaged list (threads, rights...)
@@ -146,6 +147,7 @@ def _newest_first(items: list, key: Callable) -> list:
     return sorted(sorted(items, key=lambda i: i.id), key=key, reverse=True)
 
 
+@watch_outages("fhir")
 class FhirHealthSpace:
     """HealthSpace on a FHIR R4 server. See kiosk.core.ports for the shared semantics."""
 
