@@ -65,6 +65,8 @@ class Services:
     backend: Any = None      # kiosk.core.ports.HealthSpace
     store: Any = None        # encrypted store (helpers, journal)
     speaker: Any = None      # kiosk.core.speech.Speaker
+    runner: Any = None       # kiosk.core.runner.FlowRunner: backend calls off the UI thread
+    journal: Any = None      # kiosk.core.journal_guard.GuardedJournal over the store's journal
     extras: dict[str, Any] = field(default_factory=dict)
 
     def warm_up(self) -> None:
@@ -114,15 +116,35 @@ def build_store(settings: Settings, clock: Clock):
     return open_installed(settings.state_path(), clock=clock, purpose="kiosk")
 
 
-def _journal_session(session: Session, store) -> None:
-    """Session start and end go to the audit journal (no patient data: none is known here)."""
+def _journal_session(session: Session, journal) -> None:
+    """Session start and end go to the audit journal (no patient data: none is known here).
+
+    A journal that cannot be written never stops a session from ending: the guard is down,
+    the log says why, and no change is made any more.
+    """
     from kiosk.core.audit import AuditAction
+    from kiosk.core.journal_guard import JournalDown
     from kiosk.core.session import EndReason
 
-    session.on_start.append(lambda s: store.journal.append(AuditAction.SESSION_STARTED))
-    session.on_end.append(lambda s: store.journal.append(
+    def write(action) -> None:
+        try:
+            journal.append(action)
+        except JournalDown:
+            pass
+
+    session.on_start.append(lambda s: write(AuditAction.SESSION_STARTED))
+    session.on_end.append(lambda s: write(
         AuditAction.SESSION_TIMED_OUT if s.end_reason is EndReason.TIMEOUT else AuditAction.SESSION_ENDED
     ))
+
+
+def guarded_journal(store):
+    """The journal as everything in a session writes it: a change is made only when the store's disk
+    can take its entry."""
+    from kiosk.core.journal_guard import GuardedJournal
+    from kiosk.services.storage.room import check_room
+
+    return GuardedJournal(Lazy(lambda: real(store).journal), probe=lambda: check_room(real(store).path))
 
 
 def _forget_on_end(session: Session, backend) -> None:
@@ -177,8 +199,15 @@ def build_services(
     if not settings.is_demo:
         store.resolve()
     backend = Lazy(lambda: build_backend(settings, backend_clock))
-    _journal_session(session, store)
+    journal = guarded_journal(store)
+    _journal_session(session, journal)
     _forget_on_end(session, backend)
+    from kiosk.core.runner import FlowRunner
+
+    runner = FlowRunner(clock, deadline_s=settings.action_deadline_s)
+    runner.before_write = journal.check
+    session.on_end.append(lambda _s: runner.end_session())  # a late answer never reaches the next person
+    session.on_reset.append(lambda _s: runner.end_session())
     speaker = None
     if with_voice:
         from kiosk.services.speech import create_speech
@@ -186,4 +215,4 @@ def build_services(
         speaker = Lazy(lambda: create_speech(settings))
         session.add_cleanup(lambda: speaker.if_ready(lambda s: s.reset()))
     return Services(settings=settings, clock=clock, session=session, backend=backend,
-                    store=store, speaker=speaker)
+                    store=store, speaker=speaker, runner=runner, journal=journal)

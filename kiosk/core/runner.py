@@ -104,6 +104,8 @@ class FlowRunner:
         self.dropped = 0        # results thrown away because their session had ended
         self._listeners: list[Listener] = []
         self._inline = 0
+        #: asked before every change on the health space (the journal guard's check): raises to refuse it
+        self.before_write: Callable[[], None] | None = None
 
     # ------------------------------------------------------------ reading
     @property
@@ -228,8 +230,12 @@ class FlowRunner:
         call: Call | None = getattr(_worker, "call", None)
         if call is None:
             self.direct_calls += 1
+            if name in WRITES and self.before_write is not None:
+                self.before_write()
             return fn(*args, **kwargs)
         if name in WRITES:
+            if self.before_write is not None:
+                self.before_write()  # a change that could not be journaled is not made
             call.wrote = True
         if call.cancelled.is_set():
             raise Unavailable(UNKNOWN_KEY if call.wrote else DEADLINE_KEY)

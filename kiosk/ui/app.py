@@ -149,9 +149,18 @@ class KioskApp(App):
             self._say_line("errors.unavailable.deadline")
 
     def _say_line(self, key: str) -> None:
+        """Say a line that is also shown; silent (never a second banner) when there is no voice."""
         voice = getattr(self, "voice", None)
-        if voice is not None:
+        speaker = self.services.speaker
+        if voice is not None and speaker is not None and getattr(speaker, "available", False):
             voice.say(self.look.tr(key))
+
+    def tell(self, key: str) -> None:
+        """One sentence the person must read before going on, shown above the screen and said."""
+        from kiosk.ui.overlays import NoticeOverlay
+
+        self.open_overlay(NoticeOverlay(self, key))
+        self._say_line(key)
 
     # -- last resort -------------------------------------------------------------------------
     def recover(self, error: BaseException) -> None:
@@ -171,8 +180,7 @@ class KioskApp(App):
             self.session.reset_for_next_person()
         finally:
             self.nav.reset("welcome")
-            self.shell.show_banner("ui.crash.line", kind="error")
-            self._say_line("ui.crash.line")
+            self.tell("ui.crash.line")
 
     def _on_request_close(self, *_: Any, **__: Any) -> bool:
         return self.kiosk_mode  # True = refused: the kiosk cannot be closed by the person
@@ -216,8 +224,26 @@ class KioskApp(App):
 
     # -- session ---------------------------------------------------------------------------
     def start_session(self) -> None:
+        if not self.journal_ready():
+            return
         self.session.start()
         self.nav.show("home", remember=False)
+
+    def journal_ready(self) -> bool:
+        """A session starts only when what it does can be journaled; otherwise one sentence."""
+        from kiosk.core.journal_guard import JournalDown
+
+        journal = getattr(self.services, "journal", None)
+        if journal is None:
+            return True
+        try:
+            if journal.down and not journal.retry():
+                raise JournalDown(journal.cause or "unknown")
+            journal.check()
+        except JournalDown as error:
+            self.tell(error.key)
+            return False
+        return True
 
     def ask_end_session(self) -> None:
         self.open_overlay(ConfirmDialog(self, title_key="ui.finish.title", line_keys=("ui.finish.line1",),

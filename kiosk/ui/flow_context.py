@@ -26,8 +26,10 @@ def assisted_session(app: Any):
 
 
 def journal_hook(app: Any):
-    store = app.services.store
-    journal = getattr(store, "journal", None) if store is not None else None
+    journal = getattr(app.services, "journal", None)
+    if journal is None:
+        store = app.services.store
+        journal = getattr(store, "journal", None) if store is not None else None
     hook = audit_to_journal(journal) if journal is not None else None
     taps = [tap for tap in (make(app) for make in AUDIT_TAPS) if tap is not None]
     return forward_audit(hook, *taps) if taps else hook

@@ -244,6 +244,25 @@ class WarningOverlay(Overlay):
             self.body.paginate()
 
 
+class NoticeOverlay(Overlay):
+    """One sentence to read before going on ("La borne a eu un problème…"), and J'ai compris."""
+
+    name = "notice"
+    title_key = "ui.notice.title"
+    icon_name = "info"
+
+    def __init__(self, app: "KioskApp", line_key: str) -> None:
+        self.line_key = line_key
+        super().__init__(app)
+
+    def body_items(self) -> list[Widget]:
+        return [Text(key=self.line_key, style="heading", on="surface")]
+
+    def action_buttons(self) -> list[Button]:
+        return [Button("ui.notice.ok", "check", kind="primary", on="surface", name="notice.ok",
+                       on_activate=self.close)]
+
+
 class WaitOverlay(Overlay):
     """"Un instant, s'il vous plaît.": the kiosk waits for the service. It takes every touch, so a
     second tap cannot start another action; the inactivity warning still opens above it."""

@@ -46,6 +46,7 @@ from typing import Any, Callable, ClassVar, Mapping
 from kiosk.core.audit import AuditAction, SubjectKind
 from kiosk.core.errors import HealthSpaceError, NotAllowed, Unavailable
 from kiosk.core.flows.summary import Activity
+from kiosk.core.journal_guard import JournalDown
 from kiosk.core.models import PatientSession
 from kiosk.core.ports import HealthSpace
 from kiosk.core.session import Session
@@ -166,6 +167,10 @@ def action(*steps: str, guarded: bool = True):
             except (HealthSpaceError, InputProblem) as error:
                 self._fail(error, lambda: run(self, *args, **kwargs))
                 result = False
+            except JournalDown as error:  # nothing was sent: one sentence, no "done" beside it
+                self._fail(error, lambda: False)
+                self.notice_key = None
+                result = False
             except Exception as error:  # never crash the kiosk; tests turn this off
                 if Flow.reraise_unexpected:
                     raise
@@ -255,7 +260,7 @@ class Flow:
     def error_key(self) -> str | None:
         if self.error is None:
             return None
-        if isinstance(self.error, (HealthSpaceError, InputProblem)):
+        if isinstance(self.error, (HealthSpaceError, InputProblem, JournalDown)):
             return self.error.key
         return GENERIC_ERROR_KEY
 
@@ -269,7 +274,7 @@ class Flow:
 
     @property
     def can_retry(self) -> bool:
-        if self.error is None or self._retry is None or self.refused:
+        if self.error is None or self._retry is None or self.refused or isinstance(self.error, JournalDown):
             return False
         return isinstance(self.error, Unavailable) or not isinstance(self.error, (HealthSpaceError, InputProblem))
 
@@ -464,7 +469,10 @@ class Flow:
         **details: Any,
     ) -> None:
         if self.context.audit is not None:
-            self.context.audit(AuditRecord(action_, subject_kind, subject_id, details))
+            try:
+                self.context.audit(AuditRecord(action_, subject_kind, subject_id, details))
+            except JournalDown as error:  # the change is made: say so, and that the kiosk stops
+                raise JournalDown(error.cause, done=True) from None
 
     def __repr__(self) -> str:  # never patient data
         return f"{type(self).__name__}(step={self.step.name}, error={self.error_key})"

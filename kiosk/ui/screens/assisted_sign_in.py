@@ -52,7 +52,9 @@ def drop(app: Any) -> None:
 
 
 def open_helper_sign_in(app: Any) -> None:
-    """From Welcome: a fresh helper sign-in."""
+    """From Welcome: a fresh helper sign-in (when what it does can be journaled)."""
+    if not app.journal_ready():
+        return
     drop(app)
     ensure_demo_helper(app)
     app.nav.show("assisted.helper_sign_in", remember=False)
