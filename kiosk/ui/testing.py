@@ -8,6 +8,12 @@
 
 Touches go through Kivy's event loop (EventLoop.post_dispatch_input), so they
 reach the window's touch hooks, overlays and buttons like a finger would.
+
+Frames: `pump()` runs everything of Kivy's `EventLoop.idle()` (clock, input, the
+layout and the text triggers, the kv rules) except drawing the window. Drawing a
+1920 x 1080 frame in software GL costs about 0.4 s, so the pilot draws only when a
+test needs pixels: `screenshot()` renders the shell into its own frame buffer
+(Widget.export_to_png), and `draw()` draws and flips the real window.
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from kivy.base import EventLoop
+from kivy.clock import Clock
+from kivy.config import Config
 from kivy.input.motionevent import MotionEvent
+from kivy.lang import Builder
 from kivy.uix.widget import Widget
 
 from kiosk.ui.widgets import Button, Text, is_shown
@@ -53,14 +62,48 @@ class FingerTouch(MotionEvent):
         EventLoop.post_dispatch_input("end", self)
 
 
+def no_frame_wait() -> None:
+    """Let the clock tick as fast as it is asked to, as configured (maxfps 0 for tests and shots).
+
+    Kivy's Clock reads `graphics.maxfps` once, when kivy.clock is first imported, which is
+    before kiosk.ui.app.configure_window can set it: without this each tick would sleep up
+    to 1/60 s to honour the default 60 frames a second.
+    """
+    Clock._max_fps = float(Config.getint("graphics", "maxfps"))
+
+
+def settle_frame() -> None:
+    """One frame of Kivy's EventLoop.idle(), without drawing the window."""
+    Clock.tick()                 # the clock's events: layout triggers, schedule_once, intervals
+    EventLoop.dispatch_input()   # input providers, then the window's real touch dispatch
+    Builder.sync()
+    Clock.tick_draw()            # the "before the frame" events (texture updates, canvas triggers)
+    Builder.sync()
+
+
 class Pilot:
     def __init__(self, app: Any) -> None:
         self.app = app
+        no_frame_wait()
 
     # -- frames ----------------------------------------------------------------------------
+    #: False while a test holds an action hanging on purpose (a stalled server)
+    auto_settle = True
+
     def pump(self, frames: int = 4) -> None:
+        """Advance `frames` frames: the clock, the input, the layout. Nothing is drawn.
+        An action still running is waited for, and its result shown (see `settle`)."""
         for _ in range(frames):
-            EventLoop.idle()
+            settle_frame()
+        if self.auto_settle:
+            self.settle()
+
+    def draw(self) -> None:
+        """Draw and flip one real window frame, as the kiosk does after each frame."""
+        self.pump(1)
+        window = EventLoop.window
+        window.dispatch("on_draw")
+        window.dispatch("on_flip")
 
     def reset(self) -> None:
         """Back to a fresh Welcome screen with the default look, as for the next person."""
@@ -109,11 +152,11 @@ class Pilot:
         x, y = widget.to_window(*widget.center)
         return widget, x, y
 
-    def tap(self, target: Widget | str) -> None:
+    def tap(self, target: Widget | str, *, settle: bool = True) -> None:
         if isinstance(target, str):
             self.page_to(target)
         _w, x, y = self._centre(target)
-        self.tap_at(x, y)
+        self.tap_at(x, y, settle=settle)
 
     def page_to(self, target: str, pages: int = 12) -> None:
         """Tap Suivant, as a person would, until a button with these words or this name shows."""
@@ -123,12 +166,25 @@ class Pilot:
                 return
             self.tap("pager.next")
 
-    def tap_at(self, x: float, y: float) -> None:
+    def tap_at(self, x: float, y: float, *, settle: bool = True) -> None:
         touch = FingerTouch(x, y)
         touch.down()
         self.pump(1)
         touch.up()
         self.pump()
+        if settle:
+            self.settle()
+
+    def settle(self, rounds: int = 20) -> None:
+        """Let the action a tap started reach the screen: wait for its worker, then the frame
+        that shows its result (a result can start the next load: a few rounds)."""
+        runner = getattr(self.app, "runner", None)
+        for _ in range(rounds):
+            if runner is None or not runner.busy:
+                return
+            if not runner.wait_for_worker(60):
+                raise AssertionError("an action's worker did not come back within 60 s")
+            settle_frame()
 
     def slide_off(self, target: Widget | str) -> Widget:
         """Press a button, slide the finger off it, lift: the button must not act."""
@@ -161,6 +217,8 @@ class Pilot:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.pump(2)
+        # export_to_png draws the shell's canvas into its own frame buffer and reads it back:
+        # real pixels, without drawing or flipping the window.
         self.app.shell.export_to_png(str(path))
         return path
 
