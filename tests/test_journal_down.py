@@ -107,3 +107,14 @@ def test_a_full_disk_refuses_the_change_says_one_sentence_and_all_three_agree(sm
         assert AuditAction.DOCUMENT_HIDDEN in [e.action for e in store.journal.entries()]
     finally:
         services.close()
+
+
+def test_kiosk_doctor_names_a_full_disk(small_disk):
+    from kiosk.services.diagnostics.checks import Probe, check_disk
+
+    state = small_disk / "state"
+    state.mkdir()
+    assert check_disk(Probe(min_free_bytes=1), state).ok
+    fill(small_disk)
+    result = check_disk(Probe(min_free_bytes=1), state)
+    assert not result.ok and "plein" in result.line()

@@ -350,11 +350,35 @@ def _size(n: int) -> str:
     return f"{n // 1000**2} Mo"
 
 
+def _cannot_write(state_dir: Path) -> str | None:
+    """Why the journal could not take an entry (a real write beside the database), or None."""
+    from kiosk.core.journal_guard import cause_of
+    from kiosk.services.storage.room import check_room
+
+    if not state_dir.is_dir():
+        return None
+    try:
+        check_room(state_dir / "kiosk.db")
+    except OSError as error:
+        cause = cause_of(error)
+        if cause == "full":
+            return (f"le disque de {state_dir} est plein : le journal ne peut plus être écrit et la borne "
+                    "refuse toute action. Libérez de la place.")
+        if cause == "read_only":
+            return (f"{state_dir} est en lecture seule pour la borne : le journal ne peut plus être écrit. "
+                    "Vérifiez le montage et les droits du dossier.")
+        return f"écriture impossible dans {state_dir} : le journal ne peut plus être écrit. Vérifiez le disque."
+    return None
+
+
 def check_disk(probe: Probe, state_dir: Path) -> CheckResult:
     path = Path(state_dir)
     while not path.exists() and path != path.parent:
         path = path.parent
     free = shutil.disk_usage(path).free
+    unwritable = _cannot_write(Path(state_dir))
+    if unwritable:
+        return CheckResult("Espace disque", False, unwritable)
     if free >= probe.min_free_bytes:
         return CheckResult("Espace disque", True, f"{_size(free)} libres pour {state_dir}.")
     return CheckResult("Espace disque", False, f"il reste {_size(free)} pour {state_dir} : libérez de la place "
