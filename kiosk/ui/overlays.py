@@ -309,6 +309,10 @@ def _register_shots() -> None:
     register_shot("warning", _shot_warning, order=33)
     register_shot("banner-info", _shot_voice_unavailable, order=34)
     register_shot("banner-error", _shot_error, order=35)
+    register_shot("wait", lambda app: (_on_home(app), app.open_overlay(WaitOverlay(app))), order=37)
+    register_shot("notice-crash", lambda app: app.open_overlay(NoticeOverlay(app, "ui.crash.line")), order=38)
+    register_shot("notice-journal", lambda app: app.open_overlay(NoticeOverlay(app, "errors.journal_down")),
+                  order=39)
 
 
 _register_shots()
