@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.cli import main
 from kiosk.services.storage import open_installed
 from kiosk.services.storage.errors import MSG_NO_KEY, MSG_WRONG_KEY
@@ -83,7 +84,7 @@ def test_helper_add_list_disable(ready, capsys, monkeypatch):
     assert "désactivé" in capsys.readouterr().out
     assert admin(ready, "helper", "list") == 0
     assert "désactivé" in capsys.readouterr().out
-    with open_installed(ready, environ={}) as storage:
+    with open_installed(ready, clock=FakeClock(), environ={}) as storage:
         assert storage.helpers.get("marie.pharma").disabled
 
 
@@ -98,7 +99,7 @@ def test_helper_add_with_the_prompt(state, capsys, monkeypatch):
     assert len(prompts) == 2 and "PIN" in prompts[0]
     out = capsys.readouterr().out
     assert PIN not in out
-    with open_installed(state, environ={}) as storage:
+    with open_installed(state, clock=FakeClock(), environ={}) as storage:
         assert storage.helpers.verify_pin("abel", PIN).ok
 
 
@@ -154,7 +155,7 @@ def test_audit_verify_intact_then_broken(ready, capsys):
 
 
 def test_audit_verify_reports_a_deleted_entry(ready, capsys):
-    with open_installed(ready, environ={}) as storage:
+    with open_installed(ready, clock=FakeClock(), environ={}) as storage:
         for _ in range(3):
             storage.helpers.verify_pin("marie.pharma", PIN)
     tamper(ready, "DELETE FROM audit WHERE seq = 3")
@@ -174,7 +175,7 @@ def test_audit_export_json_lines(ready, tmp_path, capsys):
     raw = out_file.read_text()
     for canary in ("CANARINOM", "CANARIORG", "marie.pharma", "Marie"):
         assert canary not in raw
-    with open_installed(ready, environ={}) as storage:
+    with open_installed(ready, clock=FakeClock(), environ={}) as storage:
         last = list(storage.journal.entries())[-1]
         assert last.action.value == "audit.exported" and last.details == {"entries": 2}
 

@@ -3,8 +3,8 @@ audit journal and a small settings table.
 
     from kiosk.services.storage import open_installed, open_ephemeral, StoreError
 
-    storage = open_ephemeral()                        # demo / training
-    storage = open_installed(settings.state_path(), purpose="kiosk")
+    storage = open_ephemeral(clock=clock)             # demo / training: the kiosk's clock
+    storage = open_installed(settings.state_path(), clock=clock, purpose="kiosk")
     storage.journal.append(AuditAction.SESSION_STARTED, details={"mode": "assisted"})
     storage.close()
 """

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kiosk.core.audit import AuditAction, Journal, SubjectKind
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock
 from kiosk.services.storage.errors import AccountError
 from kiosk.services.storage.store import Store
 
@@ -90,11 +90,11 @@ def _time(text: str | None) -> datetime | None:
 
 class HelperAccounts:
     def __init__(
-        self, store: Store, journal: Journal, clock: Clock | None = None, hasher: PasswordHasher | None = None
+        self, store: Store, journal: Journal, clock: Clock, hasher: PasswordHasher | None = None
     ) -> None:
         self._store = store
         self._journal = journal
-        self._clock = clock or SystemClock()
+        self._clock = clock
         self._hasher = hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         self._dummy_hash: str | None = None  # made on first need: opening the store stays fast
 

@@ -29,7 +29,7 @@ from kiosk.core.audit import (
     check_details,
     check_fingerprints,
 )
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock
 from kiosk.services.storage.keys import KeyMaterial
 from kiosk.services.storage.migrations import GUARD_TRIGGERS
 from kiosk.services.storage.store import Store
@@ -70,11 +70,11 @@ class Fingerprinter:
 class SqlJournal:
     """The Journal port on the SQLCipher store."""
 
-    def __init__(self, store: Store, keys: KeyMaterial, clock: Clock | None = None) -> None:
+    def __init__(self, store: Store, keys: KeyMaterial, clock: Clock) -> None:
         self._store = store
         self._mac_key = keys.audit_key
         self._fingerprint = Fingerprinter(keys.fingerprint_key)
-        self._clock = clock or SystemClock()
+        self._clock = clock
 
     def __repr__(self) -> str:
         return "SqlJournal()"

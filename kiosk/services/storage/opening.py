@@ -56,6 +56,11 @@ class Storage:
         self.close()
 
 
+def _command_line_clock(clock: Clock | None) -> Clock:
+    """The given clock; the system clock only for the command-line tools, which have no other."""
+    return SystemClock() if clock is None else clock
+
+
 def _assemble(store: Store, keys: KeyMaterial, clock: Clock, source: str, cleanup=None) -> Storage:
     journal = SqlJournal(store, keys, clock)
     return Storage(
@@ -78,12 +83,14 @@ def open_installed(
     """Open the store of an installed kiosk; StoreError (one French sentence) if anything is wrong.
 
     `purpose` (a short token such as "kiosk" or "admin") journals a STORE_OPENED entry;
-    None opens without writing anything (for read-only checks).
+    None opens without writing anything (for read-only checks). Everything the store
+    writes is dated by `clock`; only the command-line tools, which have no other clock,
+    leave it out and get the system clock.
     """
-    clock = clock or SystemClock()
+    clock = _command_line_clock(clock)
     loaded = find_master_key(Path(state_dir), environ)
     keys = KeyMaterial.from_master(loaded.master)
-    store = Store(Path(state_dir) / DB_FILE_NAME, keys)
+    store = Store(Path(state_dir) / DB_FILE_NAME, keys, clock=clock)
     storage = _assemble(store, keys, clock, loaded.source)
     if purpose is not None:
         try:
@@ -108,8 +115,9 @@ def initialise(
     """Create what is missing (private state dir, key file unless a credential is given, database).
 
     Never overwrites a key or a database: running it again only checks them.
+    The first journal entry is dated by `clock` (left out by `kiosk admin init` only).
     """
-    clock = clock or SystemClock()
+    clock = _command_line_clock(clock)
     state_dir = Path(state_dir)
     ensure_private_dir(state_dir)
     database = state_dir / DB_FILE_NAME
@@ -121,7 +129,7 @@ def initialise(
         key_created = True
     loaded = find_master_key(state_dir, environ)
     keys = KeyMaterial.from_master(loaded.master)
-    store = Store(database, keys, create=store_created)
+    store = Store(database, keys, clock=clock, create=store_created)
     storage = _assemble(store, keys, clock, loaded.source)
     try:
         if store_created:
@@ -133,15 +141,15 @@ def initialise(
     return InitResult(loaded, key_created, store_created, database)
 
 
-def open_ephemeral(*, clock: Clock | None = None) -> Storage:
+def open_ephemeral(*, clock: Clock) -> Storage:
     """A throw-away encrypted store for demo and training: random key in memory only,
-    files in a private temporary directory removed on close (or at interpreter exit)."""
-    clock = clock or SystemClock()
+    files in a private temporary directory removed on close (or at interpreter exit).
+    Dated by the kiosk's clock, like the installed store."""
     directory = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     os.chmod(directory, 0o700)
     keys = KeyMaterial.random()
     try:
-        store = Store(directory / DB_FILE_NAME, keys, create=True)
+        store = Store(directory / DB_FILE_NAME, keys, clock=clock, create=True)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
@@ -152,12 +160,14 @@ def open_ephemeral(*, clock: Clock | None = None) -> Storage:
     return storage
 
 
-def check_installed(state_dir: Path, environ: Mapping[str, str] | None = None) -> str:
+def check_installed(
+    state_dir: Path, environ: Mapping[str, str] | None = None, *, clock: Clock | None = None
+) -> str:
     """For `kiosk doctor`: open and check the store without writing; return the key source.
 
     Raises StoreError (KeyProblem for key problems) with the sentence to show.
     """
-    storage = open_installed(state_dir, environ=environ)
+    storage = open_installed(state_dir, clock=clock, environ=environ)
     try:
         return storage.key_source
     finally:

@@ -1,7 +1,7 @@
 """The SQLCipher database: opening with a raw key, integrity check, WAL,
 one connection per thread, and schema migrations.
 
-    store = Store(path, keys)          # raises StoreError with one French sentence
+    store = Store(path, keys, clock=clock)  # raises StoreError with one French sentence
     with store.transaction() as db:    # BEGIN IMMEDIATE … COMMIT / ROLLBACK
         db.execute(...)
     store.close()
@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Iterator
 
 import sqlcipher3
 
+from kiosk.core.clock import Clock
 from kiosk.services.storage.errors import (
     MSG_DAMAGED,
     MSG_NO_DATABASE,
@@ -45,8 +46,9 @@ def keyed_connection(path: Path, db_key: bytes) -> "sqlcipher3.Connection":
 
 
 class Store:
-    def __init__(self, path: Path, keys: KeyMaterial, *, create: bool = False) -> None:
+    def __init__(self, path: Path, keys: KeyMaterial, *, clock: Clock, create: bool = False) -> None:
         self.path = Path(path)
+        self._clock = clock
         self._keys = keys
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -129,7 +131,7 @@ class Store:
                     conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                    (version, datetime.now(timezone.utc).isoformat()),
+                    (version, self._clock.now().astimezone(timezone.utc).isoformat()),
                 )
             except BaseException:
                 conn.execute("ROLLBACK")

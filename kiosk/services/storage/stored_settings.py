@@ -7,17 +7,17 @@ import re
 from typing import Any
 
 from kiosk.core.audit import AuditAction, Journal
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock
 from kiosk.services.storage.store import Store
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 
 
 class StoredSettings:
-    def __init__(self, store: Store, journal: Journal, clock: Clock | None = None) -> None:
+    def __init__(self, store: Store, journal: Journal, clock: Clock) -> None:
         self._store = store
         self._journal = journal
-        self._clock = clock or SystemClock()
+        self._clock = clock
 
     def get(self, key: str, default: Any = None) -> Any:
         row = self._store.connection().execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.services.storage import initialise
 from tests.tls import make_self_signed
 
@@ -25,7 +26,7 @@ def _no_systemd_credential(monkeypatch):
 def state(tmp_path) -> Path:
     """A real installed store: private folder, key file 0600, SQLCipher database."""
     directory = tmp_path / "state"
-    initialise(directory, environ={})
+    initialise(directory, clock=FakeClock(), environ={})
     return directory
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.services.diagnostics import (
     Probe,
     check_audio,
@@ -178,7 +179,7 @@ def test_root_checks_the_store_as_the_kiosk_account(tmp_path):
         state = base / "state"
         from kiosk.services.storage import initialise
 
-        initialise(state, environ={})
+        initialise(state, clock=FakeClock(), environ={})
         for path in [state, *state.iterdir()]:
             os.chown(path, nobody, nobody)
         key, db = check_store(Probe(environ={}, credential_file=base / "none.cred"), state)

@@ -22,9 +22,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def state(tmp_path) -> Path:
+def state(tmp_path, clock) -> Path:
     directory = tmp_path / "state"
-    initialise(directory, environ={})
+    initialise(directory, clock=clock, environ={})  # the first entry is dated by the test's clock too
     return directory
 
 

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.services.storage import StoreError, initialise, open_installed
 from kiosk.services.storage.errors import MSG_DAMAGED, MSG_NO_DATABASE, MSG_TOO_NEW, MSG_WRONG_KEY
 from kiosk.services.storage.keys import KEY_FILE_NAME
@@ -21,7 +22,7 @@ CANARY = "CANARI-QUOKKA-7731"
 
 
 def write_canary(state):
-    storage = open_installed(state, environ={})
+    storage = open_installed(state, clock=FakeClock(), environ={})
     storage.helpers.add("canari", CANARY, CANARY + " pharmacie", "482913")
     storage.settings.set("welcome.note", CANARY)
     assert storage.settings.get("welcome.note") == CANARY
@@ -50,7 +51,7 @@ def test_canary_is_absent_from_the_bytes_on_disk(state, tmp_path):
 
 def test_canary_is_readable_with_the_key(state):
     write_canary(state)
-    with open_installed(state, environ={}) as storage:
+    with open_installed(state, clock=FakeClock(), environ={}) as storage:
         assert storage.settings.get("welcome.note") == CANARY
         assert storage.helpers.get("canari").display_name == CANARY
 
@@ -63,7 +64,7 @@ def test_standard_sqlite_cannot_read_it(state):
 
 
 def test_database_files_are_private(state):
-    with open_installed(state, environ={}) as storage:
+    with open_installed(state, clock=FakeClock(), environ={}) as storage:
         storage.settings.set("a", 1)
         for path in state.glob(DB_FILE_NAME + "*"):
             assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path.name
@@ -74,15 +75,15 @@ def test_wrong_key_fails_with_the_clear_sentence(state):
     key.write_text("c3" * 32 + "\n")
     os.chmod(key, 0o600)
     with pytest.raises(StoreError) as caught:
-        open_installed(state, environ={})
+        open_installed(state, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_WRONG_KEY
 
 
 def test_missing_database(tmp_path):
-    initialise(tmp_path, environ={})
+    initialise(tmp_path, clock=FakeClock(), environ={})
     (tmp_path / DB_FILE_NAME).unlink()
     with pytest.raises(StoreError) as caught:
-        open_installed(tmp_path, environ={})
+        open_installed(tmp_path, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_NO_DATABASE
 
 
@@ -99,14 +100,14 @@ def test_flipped_byte_in_a_page_is_detected_at_open(state):
     assert size >= 3 * 4096
     flip_byte(path, 2 * 4096 + 1000)  # inside page 3
     with pytest.raises(StoreError) as caught:
-        open_installed(state, environ={})
+        open_installed(state, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_DAMAGED
 
 
 def test_flipped_byte_in_the_first_page_stops_start(state):
     flip_byte(state / DB_FILE_NAME, 500)
     with pytest.raises(StoreError) as caught:
-        open_installed(state, environ={})
+        open_installed(state, clock=FakeClock(), environ={})
     assert str(caught.value) in (MSG_WRONG_KEY, MSG_DAMAGED)
 
 
@@ -114,7 +115,7 @@ def test_truncated_file_is_refused(state):
     path = state / DB_FILE_NAME
     path.write_bytes(b"")
     with pytest.raises(StoreError) as caught:
-        open_installed(state, environ={})
+        open_installed(state, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_DAMAGED
 
 
@@ -131,13 +132,13 @@ def test_a_newer_schema_is_refused(state):
     conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, 'x')", (LATEST_VERSION + 1,))
     conn.close()
     with pytest.raises(StoreError) as caught:
-        open_installed(state, environ={})
+        open_installed(state, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_TOO_NEW
 
 
 def test_migrations_run_once(state):
     for _ in range(2):
-        with open_installed(state, environ={}) as storage:
+        with open_installed(state, clock=FakeClock(), environ={}) as storage:
             rows = storage.store.connection().execute("SELECT version FROM schema_version").fetchall()
             assert [r[0] for r in rows] == [v for v in range(1, LATEST_VERSION + 1)]
 
@@ -161,7 +162,7 @@ def test_one_connection_per_thread(storage):
 
 
 def test_closed_store_refuses_use(state):
-    storage = open_installed(state, environ={})
+    storage = open_installed(state, clock=FakeClock(), environ={})
     storage.close()
     with pytest.raises(StoreError):
         storage.store.connection()

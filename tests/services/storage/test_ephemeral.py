@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.core.audit import AuditAction
 from kiosk.services.storage import StoreError, open_ephemeral
 from kiosk.services.storage.store import DB_FILE_NAME
@@ -13,7 +14,7 @@ from kiosk.services.storage.store import DB_FILE_NAME
 
 def test_ephemeral_store_works_and_is_removed_on_close(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "nowhere"))  # nothing installed, nothing needed
-    storage = open_ephemeral()
+    storage = open_ephemeral(clock=FakeClock())
     directory = storage.path.parent
     assert storage.key_source == "memory"
     storage.helpers.add("formateur", "Formateur CANARIDEMO", "Formation", "482913")
@@ -31,7 +32,7 @@ def test_ephemeral_store_works_and_is_removed_on_close(monkeypatch, tmp_path):
 
 
 def test_two_ephemeral_stores_are_separate():
-    with open_ephemeral() as one, open_ephemeral() as two:
+    with open_ephemeral(clock=FakeClock()) as one, open_ephemeral(clock=FakeClock()) as two:
         one.settings.set("x", 1)
         assert two.settings.get("x") is None
         assert one.path != two.path
@@ -40,13 +41,13 @@ def test_two_ephemeral_stores_are_separate():
 
 
 def test_close_twice_is_harmless():
-    storage = open_ephemeral()
+    storage = open_ephemeral(clock=FakeClock())
     storage.close()
     storage.close()
     assert not storage.path.exists()
 
 
 def test_nothing_left_in_the_directory_name(tmp_path):
-    with open_ephemeral() as storage:
+    with open_ephemeral(clock=FakeClock()) as storage:
         assert storage.path.name == DB_FILE_NAME
         assert "kiosk-demo-" in storage.path.parent.name

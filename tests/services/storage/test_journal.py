@@ -9,8 +9,8 @@ import pytest
 import sqlcipher3
 
 from kiosk.core.audit import AuditAction, AuditDataError, BreakReason, SubjectKind
-from kiosk.core.clock import PARIS
-from kiosk.services.storage import open_installed
+from kiosk.core.clock import PARIS, FakeClock
+from kiosk.services.storage import initialise, open_ephemeral, open_installed
 from kiosk.services.storage.migrations import GUARD_TRIGGERS
 
 from .tampering import file_bytes, raw_connection, tamper
@@ -42,7 +42,7 @@ def filled(state, clock):
 
 
 def verify(state):
-    with open_installed(state, environ={}) as storage:
+    with open_installed(state, clock=FakeClock(), environ={}) as storage:
         return storage.journal.verify()
 
 
@@ -57,6 +57,20 @@ def test_chain_verifies_and_entries_come_back(storage, clock):
     assert entries[-1].details == {"category": "ordonnance", "count": 2}
     assert entries[-1].at == clock.now()
     assert len({e.mac for e in entries}) == 4
+
+
+def test_the_first_entry_is_dated_by_the_injected_clock(tmp_path):
+    far = FakeClock(datetime(2031, 6, 15, 8, 0, tzinfo=PARIS))
+    initialise(tmp_path / "state", clock=far, environ={})
+    far.advance(90)
+    with open_installed(tmp_path / "state", clock=far, environ={}, purpose="kiosk") as storage:
+        created, opened = storage.journal.entries()
+        schema_dates = storage.store.connection().execute("SELECT applied_at FROM schema_version").fetchall()
+    assert created.action is AuditAction.STORE_CREATED and created.at == datetime(2031, 6, 15, 8, 0, tzinfo=PARIS)
+    assert opened.action is AuditAction.STORE_OPENED and opened.at == far.now()
+    assert {datetime.fromisoformat(text) for (text,) in schema_dates} == {datetime(2031, 6, 15, 8, 0, tzinfo=PARIS)}
+    with open_ephemeral(clock=far) as demo:
+        assert [e.at for e in demo.journal.entries()] == [far.now()]
 
 
 def test_entries_since_and_export_as_json_lines(storage, clock):
@@ -78,9 +92,7 @@ def test_fingerprints_are_keyed_stable_and_opaque(storage, tmp_path):
     assert fp.startswith("pat-") and len(fp) == 4 + 24
     assert fp != storage.journal.fingerprint(SubjectKind.DOCUMENT, PATIENT_ID)
     assert PATIENT_ID.replace(" ", "") not in fp
-    from kiosk.services.storage import open_ephemeral
-
-    with open_ephemeral() as other:  # another key, another fingerprint
+    with open_ephemeral(clock=FakeClock()) as other:  # another key, another fingerprint
         assert other.journal.fingerprint(SubjectKind.PATIENT, PATIENT_ID) != fp
 
 

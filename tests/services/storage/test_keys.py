@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from kiosk.core.clock import FakeClock
 from kiosk.services.storage import KeyMaterial, KeyProblem, find_master_key, initialise
 from kiosk.services.storage.errors import MSG_NO_KEY
 from kiosk.services.storage.keys import KEY_FILE_NAME, check_key_file, create_key_file, parse_key
@@ -21,7 +22,7 @@ def write_key(path, content: bytes, mode: int):
 
 
 def test_init_creates_a_private_key_file(tmp_path):
-    initialise(tmp_path / "state", environ={})
+    initialise(tmp_path / "state", clock=FakeClock(), environ={})
     key = tmp_path / "state" / KEY_FILE_NAME
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
@@ -30,9 +31,9 @@ def test_init_creates_a_private_key_file(tmp_path):
 
 
 def test_init_never_overwrites_a_key(tmp_path):
-    initialise(tmp_path, environ={})
+    initialise(tmp_path, clock=FakeClock(), environ={})
     before = (tmp_path / KEY_FILE_NAME).read_bytes()
-    result = initialise(tmp_path, environ={})
+    result = initialise(tmp_path, clock=FakeClock(), environ={})
     assert not result.key_created and not result.store_created
     assert (tmp_path / KEY_FILE_NAME).read_bytes() == before
     with pytest.raises(FileExistsError):
@@ -109,16 +110,16 @@ def test_init_with_a_credential_writes_no_key_file(tmp_path):
     creds = tmp_path / "creds"
     creds.mkdir()
     write_key(creds / "kiosk-db-key", HEX_KEY.encode(), 0o400)
-    result = initialise(tmp_path / "state", environ={"CREDENTIALS_DIRECTORY": str(creds)})
+    result = initialise(tmp_path / "state", clock=FakeClock(), environ={"CREDENTIALS_DIRECTORY": str(creds)})
     assert result.key.source == "credential" and result.store_created
     assert not (tmp_path / "state" / KEY_FILE_NAME).exists()
 
 
 def test_init_does_not_invent_a_key_for_an_existing_database(tmp_path):
-    initialise(tmp_path, environ={})
+    initialise(tmp_path, clock=FakeClock(), environ={})
     (tmp_path / KEY_FILE_NAME).unlink()
     with pytest.raises(KeyProblem) as caught:
-        initialise(tmp_path, environ={})
+        initialise(tmp_path, clock=FakeClock(), environ={})
     assert str(caught.value) == MSG_NO_KEY
     assert not (tmp_path / KEY_FILE_NAME).exists()
 
