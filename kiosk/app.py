@@ -96,15 +96,15 @@ def default_preferences(settings: Settings) -> Preferences:
     )
 
 
-def build_backend(settings: Settings, clock: Clock | None = None):
-    """The HealthSpace in use: the demo's fictional patients, or a FHIR server."""
+def build_backend(settings: Settings, clock: Clock):
+    """The HealthSpace in use: the demo's fictional patients, or a FHIR server, on the kiosk's clock."""
     if settings.is_demo:
         from kiosk.services.backend.demo import DemoHealthSpace
 
-        return DemoHealthSpace(clock) if clock is not None else DemoHealthSpace()
+        return DemoHealthSpace(clock)
     from kiosk.services.backend.fhir import make_fhir_backend
 
-    return make_fhir_backend(settings, clock or SystemClock())
+    return make_fhir_backend(settings, clock)
 
 
 def build_store(settings: Settings, clock: Clock):
@@ -198,7 +198,7 @@ def build_services(
     store = Lazy(lambda: build_store(settings, clock))
     if not settings.is_demo:
         store.resolve()
-    backend = Lazy(lambda: build_backend(settings, backend_clock))
+    backend = Lazy(lambda: build_backend(settings, backend_clock or clock))  # one clock for all
     journal = guarded_journal(store)
     _journal_session(session, journal)
     _forget_on_end(session, backend)

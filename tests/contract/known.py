@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.services.backend.demo import DEMO_ROLES, load_demo_data
+from kiosk.services.backend.demo import DEMO_ROLES, load_demo_data, paris_day
 from tests.contract.healthspace_contract import KnownData
 
 #: Well-formed (valid key) but given to no demo patient.
@@ -16,7 +16,8 @@ UNKNOWN_IDENTIFIER = "299129999999911"
 
 
 def known_from_demo(now: datetime | None = None) -> KnownData:
-    data = load_demo_data()
+    """What the demo data holds when its "today" is ``now``'s day (None: the day it is written around)."""
+    data = load_demo_data(None if now is None else paris_day(now))
     ins = {role: data.by_id(patient_id).patient.ins for role, patient_id in DEMO_ROLES.items()}
     large = data.by_id(DEMO_ROLES["large"])
     return KnownData(

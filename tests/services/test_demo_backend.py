@@ -5,21 +5,20 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pypdfium2
 import pytest
 from PIL import Image
 
 from kiosk.core import ports
-from kiosk.core.clock import FakeClock
+from kiosk.core.clock import PARIS, FakeClock
 from kiosk.core.errors import NotAllowed, SignInFailed
 from kiosk.core.models import Category, LabAssessment, SpaceState, new_idempotency_key
 from kiosk.services.backend import demo_files
 from kiosk.services.backend.demo import (
     DEMO_NOW,
     DEMO_ROLES,
-    DemoClock,
     DemoHealthSpace,
     demo_assets_dir,
     demo_patient_cards,
@@ -29,6 +28,13 @@ from kiosk.services.backend.demo import (
 )
 from tests.contract.healthspace_contract import HealthSpaceContract, OfflineSetup
 from tests.contract.known import known_from_demo
+
+#: Far from the data's anchor day, on both sides: a spring-forward night and a month's last evening.
+FAR_STARTS = [
+    datetime(2031, 3, 30, 1, 30, tzinfo=PARIS),  # Paris moves to summer time at 2:00 that night
+    datetime(2019, 2, 28, 23, 30, tzinfo=PARIS),  # the last half hour of February
+    datetime(2022, 10, 30, 14, 0, tzinfo=PARIS),  # the day Paris goes back to winter time
+]
 
 
 @pytest.fixture
@@ -55,6 +61,14 @@ class TestDemoHealthSpaceContract(HealthSpaceContract):
         session = self.sign_in(demo, known, known.rich)
         demo.set_unavailable(True)
         return OfflineSetup(demo, session)
+
+
+class TestDemoHealthSpaceContractYearsAway(TestDemoHealthSpaceContract):
+    """The same promises on a clock far from the data's anchor day: the data moves with it."""
+
+    @pytest.fixture(params=FAR_STARTS[:2], ids=lambda d: d.isoformat())
+    def clock(self, request):
+        return FakeClock(request.param)
 
 
 def sign_in(space, role):
@@ -307,19 +321,93 @@ def test_unavailable_can_be_switched_off(demo):
     assert demo.list_documents(session).total > 0
 
 
-def test_demo_clock_starts_on_demo_day_and_runs():
-    base = FakeClock(DEMO_NOW.replace(year=2031))
-    clock = DemoClock(base)
-    assert clock.now() == DEMO_NOW
-    base.advance(30)
-    assert clock.now() == DEMO_NOW + timedelta(seconds=30)
+def test_there_is_no_second_clock():
+    import kiosk.services.backend.demo as demo_module
+
+    assert not hasattr(demo_module, "DemoClock")
+    with pytest.raises(TypeError):
+        DemoHealthSpace()  # the kiosk's clock must be given
 
 
-def test_default_backend_uses_the_demo_day():
-    space = DemoHealthSpace()
-    assert abs(space.clock.now() - DEMO_NOW) < timedelta(minutes=1)
-    session = sign_in(space, "rich")
-    assert space.list_appointments(session)[0].start.date() == date(2026, 12, 8)
+@pytest.mark.parametrize("start", FAR_STARTS, ids=lambda d: d.isoformat())
+def test_a_code_made_now_is_valid_now_on_any_date(start):
+    from kiosk.app import build_services, real
+    from kiosk.settings import Settings
+
+    clock = FakeClock(start)
+    services = build_services(Settings(), clock, with_voice=False)
+    try:
+        backend = real(services.backend)
+        assert backend.clock is clock  # the kiosk's clock, not one of its own
+        session = sign_in(backend, "rich")
+        for duration in ports.ACCESS_CODE_DURATIONS:
+            code = backend.create_access_code(session, duration)
+            assert code.created == clock.now() and code.is_active(clock.now())
+            assert code.remaining(clock.now()) == duration
+        assert len(backend.list_access_codes(session)) == len(ports.ACCESS_CODE_DURATIONS)
+    finally:
+        services.close()
+
+
+def days_before(day: date, moment: date | datetime) -> int:
+    """Whole days from ``moment`` (a day, or a time read in Paris) to ``day``."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(PARIS).date()
+    return (day - moment).days
+
+
+def _first(space, role):
+    session = sign_in(space, role)
+    return (
+        space.list_documents(session).items[0],
+        space.list_appointments(session),
+        space.list_threads(session),
+        space.list_reminders(session),
+        space.list_access_events(session).items[0],
+    )
+
+
+@pytest.mark.parametrize("start", FAR_STARTS, ids=lambda d: d.isoformat())
+def test_demo_data_is_dated_around_the_clocks_today(start):
+    today = start.date()
+    as_written = _first(DemoHealthSpace(FakeClock(DEMO_NOW)), "rich")
+    moved = _first(DemoHealthSpace(FakeClock(start)), "rich")
+
+    (doc0, appts0, threads0, reminders0, event0), (doc, appts, threads, reminders, event) = as_written, moved
+    # the newest document is a few days old, on any date, at the same time of day
+    assert doc.id == doc0.id and 0 < days_before(today, doc.date) <= 30
+    assert days_before(today, doc.date) == days_before(DEMO_NOW.date(), doc0.date)
+    assert doc.date.astimezone(PARIS).time() == doc0.date.astimezone(PARIS).time()
+    # the same appointments are still ahead, as many days ahead, at the same hour
+    assert [a.id for a in appts] == [a.id for a in appts0] and appts
+    for a, a0 in zip(appts, appts0):
+        assert a.start > start and (a.start.astimezone(PARIS).date() - today) == (a0.start.date() - DEMO_NOW.date())
+        assert a.start.astimezone(PARIS).time() == a0.start.astimezone(PARIS).time()
+    # messages, reminders and the access history move with it
+    assert [days_before(today, t.last_date) for t in threads] == [days_before(DEMO_NOW.date(), t.last_date) for t in threads0]
+    assert [days_before(today, r.due) for r in reminders] == [days_before(DEMO_NOW.date(), r.due) for r in reminders0]
+    assert days_before(today, event.when) == days_before(DEMO_NOW.date(), event0.when)
+
+
+@pytest.mark.parametrize("start", FAR_STARTS, ids=lambda d: d.isoformat())
+def test_people_keep_their_age_and_spaces_their_history(start):
+    data, written = load_demo_data(start.date()), load_demo_data()
+    for record, record0 in zip(data.records, written.records):
+        assert record.patient.age_on(start.date()) == record0.patient.age_on(DEMO_NOW.date())
+        assert (start.date() - record.status.since) == (DEMO_NOW.date() - record0.status.since)
+        assert record.patient.ins == record0.patient.ins and record.contents == record0.contents
+    assert data.by_id(DEMO_ROLES["child"]).patient.age_on(start.date()) < 18
+    assert data.now.astimezone(PARIS).date() == start.date()
+
+
+def test_the_data_is_dated_again_on_reset():
+    clock = FakeClock(DEMO_NOW)
+    space = DemoHealthSpace(clock)
+    first = _first(space, "rich")[1][0].start
+    clock.advance(timedelta(days=400).total_seconds())
+    assert _first(space, "rich")[1] == []  # same data until the demo is put back
+    space.reset()
+    assert _first(space, "rich")[1][0].start == first + timedelta(days=400)
 
 
 def test_records_export_is_complete_for_seeding():

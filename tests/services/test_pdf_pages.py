@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from kiosk.core.clock import FakeClock
 from kiosk.core.models import DocumentContent
 from kiosk.services.backend import demo_files
 from kiosk.services.backend.demo import DemoHealthSpace, demo_sign_in_code
@@ -21,7 +22,7 @@ PDF_DOCUMENT = "paulette-ophtalmo-2026-06"
 @pytest.fixture(scope="module")
 def pdf_bytes() -> bytes:
     """The PDF as the demo backend gives it to the viewer."""
-    space = DemoHealthSpace()
+    space = DemoHealthSpace(FakeClock())
     session = space.finish_sign_in(space.start_sign_in(PAULETTE).handle, demo_sign_in_code(PAULETTE))
     content = space.get_document_content(session, PDF_DOCUMENT)
     assert content.media_type == "application/pdf"

@@ -5,6 +5,11 @@ deterministic generation (the 1,000-document patient, the PDF and the image).
 ``load_demo_records()`` returns every patient's data as domain models: it is
 also what seeds a FHIR server, so both backends show the same patients.
 
+Every date is relative to the kiosk's one clock: the data is written around
+an anchor day (``DEMO_NOW``, 2026-12-01) and moved by whole days so that the
+anchor falls on the clock's today (``load_demo_data(today)``). A code made now
+is valid now, an appointment "next week" is next week, on any date.
+
 What a session changes (hide, block, reply, codes, emergency access, closing)
 stays visible until ``reset()``. One-time sign-in codes are fixed and known
 (``demo_sign_in_code``); only training mode shows them.
@@ -22,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import PARIS, Clock
 from kiosk.core.errors import NotAllowed, NotFound, Rejected, SignInFailed, Unavailable
 from kiosk.core.models import (
     AccessAction,
@@ -64,7 +69,7 @@ from kiosk.services.backend import demo_files
 from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
 from kiosk.services.backend.outages import watch_outages
 
-#: The demo's "today": agenda and documents are dated around it.
+#: The anchor the demo data is written around (its "today"); the data is moved to the clock's today.
 DEMO_NOW = datetime.fromisoformat("2026-12-01T10:00:00+01:00")
 
 
@@ -314,9 +319,8 @@ def _record(raw: dict, pros: dict[str, Professional], assets: Path, now: datetim
     )
 
 
-@lru_cache(maxsize=1)
-def load_demo_data() -> DemoData:
-    """Parse and generate the demo data once per process (the values are immutable)."""
+def _authored_demo_data() -> DemoData:
+    """Parse and generate the demo data, dated as written (around DEMO_NOW)."""
     assets = demo_assets_dir()
     raw = json.loads((assets / "patients.json").read_text(encoding="utf-8"))
     now = _dt(raw["today"])
@@ -331,9 +335,62 @@ def load_demo_data() -> DemoData:
     return DemoData(now, tuple(pros.values()), records)
 
 
-def load_demo_records() -> tuple[PatientRecord, ...]:
-    """Every demo patient's data as domain models (used to seed a FHIR server)."""
-    return load_demo_data().records
+def _later(moment: datetime, days: int) -> datetime:
+    """The same Paris wall-clock time, ``days`` later (an 09:30 appointment stays at 09:30 across DST)."""
+    return moment.astimezone(PARIS) + timedelta(days=days)
+
+
+def _moved_record(record: PatientRecord, days: int) -> PatientRecord:
+    """Every date of one patient ``days`` later; birth dates too, so ages stay as written."""
+    step = timedelta(days=days)
+    return replace(
+        record,
+        patient=replace(record.patient, birth_date=record.patient.birth_date + step),
+        status=replace(record.status, since=record.status.since + step),
+        documents=tuple(replace(d, date=_later(d.date, days)) for d in record.documents),
+        threads=tuple(
+            replace(t, messages=tuple(replace(m, date=_later(m.date, days)) for m in t.messages))
+            for t in record.threads
+        ),
+        appointments=tuple(replace(a, start=_later(a.start, days)) for a in record.appointments),
+        reminders=tuple(replace(r, due=r.due + step) for r in record.reminders),
+        access_events=tuple(replace(e, when=_later(e.when, days)) for e in record.access_events),
+    )
+
+
+def paris_day(moment: datetime) -> date:
+    """The calendar day in Paris of an aware datetime (the demo's "today" for a clock reading)."""
+    return moment.astimezone(PARIS).date()
+
+
+@lru_cache(maxsize=4)
+def load_demo_data(today: date | None = None) -> DemoData:
+    """The demo data with its "today" on ``today`` (None: as written, today is DEMO_NOW's day).
+
+    Whole days are added to every date, so relative timing (an appointment in a week,
+    a message three days old) and the time of day are kept. Values are immutable and cached.
+    """
+    if today is None:
+        return _authored_demo_data()
+    authored = load_demo_data()  # parsed once, in the same cache
+    days = (today - paris_day(authored.now)).days
+    if days == 0:
+        return authored
+    return DemoData(
+        _later(authored.now, days),
+        authored.professionals,
+        tuple(_moved_record(r, days) for r in authored.records),
+    )
+
+
+def demo_data_for(clock: Clock) -> DemoData:
+    """The demo data dated around the clock's today: what the demo backend and the FHIR seeding use."""
+    return load_demo_data(paris_day(clock.now()))
+
+
+def load_demo_records(today: date | None = None) -> tuple[PatientRecord, ...]:
+    """Every demo patient's data as domain models, dated around ``today`` (see load_demo_data)."""
+    return load_demo_data(today).records
 
 
 def demo_sign_in_code(identifier: str) -> str:
@@ -356,27 +413,6 @@ def demo_patient_cards() -> list[DemoPatientCard]:
         DemoPatientCard(r.patient.ins, r.patient.display_name, r.sign_in_code, r.about)
         for r in load_demo_data().records
     ]
-
-
-# -------------------------------------------------------------- the clock
-
-
-class DemoClock:
-    """Starts at the demo's today (2026-12-01 10:00) and then runs at real speed.
-
-    Dates stay those of the demo data whatever the real date; countdowns move.
-    """
-
-    def __init__(self, base: Clock | None = None, start: datetime = DEMO_NOW) -> None:
-        self._base = base or SystemClock()
-        self._origin = self._base.monotonic()
-        self._start = start
-
-    def now(self) -> datetime:
-        return self._start + timedelta(seconds=self._base.monotonic() - self._origin)
-
-    def monotonic(self) -> float:
-        return self._base.monotonic()
 
 
 # ----------------------------------------------------------- the backend
@@ -421,20 +457,23 @@ class DemoHealthSpace:
 
     def __init__(
         self,
-        clock: Clock | None = None,
+        clock: Clock,
         *,
         code_generator: Callable[[], str] = generate_access_code,
         data: DemoData | None = None,
     ) -> None:
-        self._clock = clock or DemoClock()
+        self._clock = clock  # the kiosk's one clock: codes, challenges and data dates all follow it
         self._new_code = code_generator
-        self._data = data or load_demo_data()
+        self._given_data = data  # fixed data (tests); else the demo data dated around the clock's today
+        self._data = data or demo_data_for(clock)
         self._unavailable = False
         self.reset()
 
     # --------------------------------------------------------- demo only
     def reset(self) -> None:
         """Back to the initial data: every change, session, sign-in attempt and lockout is forgotten."""
+        if self._given_data is None:  # dated again: a kiosk left on past midnight keeps a true "today"
+            self._data = demo_data_for(self._clock)
         self._states: dict[str, _State] = {}
         for record in self._data.records:
             self._states[record.patient.id] = _State(
@@ -746,14 +785,15 @@ class DemoHealthSpace:
 __all__ = [
     "DEMO_NOW",
     "DEMO_ROLES",
-    "DemoClock",
     "DemoData",
     "DemoHealthSpace",
     "DemoPatientCard",
     "PatientRecord",
     "demo_assets_dir",
+    "demo_data_for",
     "demo_patient_cards",
     "demo_sign_in_code",
     "load_demo_data",
     "load_demo_records",
+    "paris_day",
 ]

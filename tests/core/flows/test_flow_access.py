@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytest
 
 from kiosk.core.audit import AuditAction, SubjectKind
+from kiosk.core.clock import PARIS, FakeClock
 from kiosk.core.flows.access import AccessFlow, AccessStep
 from kiosk.core.flows.access_code import DURATIONS, AccessCodeFlow, AccessCodeStep
 from kiosk.core.flows.base import Outcome
@@ -166,6 +169,26 @@ def test_create_show_and_stop_a_code(ctx, sign_in, demo, clock, audit_log):
     assert created.details == {"duration_s": 86400} and created.subject_kind is SubjectKind.CODE
     assert code not in repr(created)
     assert flow.back() and flow.finished and flow.outcome is Outcome.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [FakeClock(datetime(2031, 6, 15, 8, 0, tzinfo=PARIS)), FakeClock(datetime(2019, 3, 31, 1, 59, tzinfo=PARIS))],
+    ids=["2031", "2019-before-summer-time"],
+)
+def test_a_code_made_now_is_valid_now_on_any_date(ctx, sign_in, demo, clock):
+    """The screen's clock and the backend's are one: the countdown starts at the chosen duration."""
+    patient = sign_in("rich")
+    for duration, _ in DURATIONS:
+        flow = AccessCodeFlow(ctx).start()
+        assert flow.choose_duration(duration)
+        now = clock.now()
+        assert flow.expired_key(now) is None
+        assert flow.seconds_left(now) == duration.total_seconds()
+        made = next(c for c in demo.list_access_codes(patient) if normalise_access_code(c.code) == flow.code)
+        assert made.created == now and made.expires == now + duration
+    clock.advance(60)  # 2019: across the change to summer time, a minute is still a minute
+    assert flow.seconds_left(clock.now()) == DURATIONS[-1][0].total_seconds() - 60
 
 
 def test_the_countdown_reaches_zero(ctx, sign_in, clock):
