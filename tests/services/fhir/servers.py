@@ -12,7 +12,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
+
+from kiosk.core.clock import Clock, FakeClock
 
 TOKEN = "kiosk-test-token"
 
@@ -140,8 +143,19 @@ class TcpProxy:
 
 
 @contextmanager
-def seeded_sekmet(directory: Path):
-    """A sekmet server seeded with the demo patients through `kiosk fhir seed`; stopped afterwards."""
+def seed_command_on(clock: Clock):
+    """`kiosk fhir seed` dates the demo data by the system clock (it has no other): here, by ``clock``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("kiosk.services.backend.fhir.seed.SystemClock", lambda: clock)
+        yield
+
+
+@contextmanager
+def seeded_sekmet(directory: Path, clock: Clock | None = None):
+    """A sekmet server seeded with the demo patients through `kiosk fhir seed`; stopped afterwards.
+
+    The data is dated around ``clock``'s today (default: FakeClock's start, the tests' clock).
+    """
     from kiosk.cli import main
 
     server = SekmetServer(directory)
@@ -150,7 +164,9 @@ def seeded_sekmet(directory: Path):
         config = directory / "kiosk.toml"
         config.write_text(f'backend_token = "{TOKEN}"\n', encoding="utf-8")
         server.kiosk_config = config
-        assert main(["fhir", "seed", server.url, "--config", str(config)]) == 0
+        server.clock = clock or FakeClock()
+        with seed_command_on(server.clock):
+            assert main(["fhir", "seed", server.url, "--config", str(config)]) == 0
         yield server
     finally:
         server.stop()

@@ -10,7 +10,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.commands import fhir as fhir_commands
 from kiosk.services.backend.demo import DEMO_ROLES, load_demo_data
-from tests.services.fhir.servers import free_port
+from tests.services.fhir.servers import free_port, seed_command_on
 
 
 def run_check(capsys, url, config, *extra):
@@ -82,7 +82,8 @@ def test_user_mistakes_are_one_sentence(fhir_server, capsys):
 def test_seeding_twice_adds_nothing(fhir_server, capsys):
     ins = load_demo_data().by_id(DEMO_ROLES["large"]).patient.ins
     _, before = run_check(capsys, fhir_server.url, fhir_server.kiosk_config, "--patient", ins)
-    assert main(["fhir", "seed", fhir_server.url, "--config", str(fhir_server.kiosk_config)]) == 0
+    with seed_command_on(fhir_server.clock):  # the same dates: the other tests share this server
+        assert main(["fhir", "seed", fhir_server.url, "--config", str(fhir_server.kiosk_config)]) == 0
     assert "Patients chargés : 9" in capsys.readouterr().out
     _, after = run_check(capsys, fhir_server.url, fhir_server.kiosk_config, "--patient", ins)
     assert after == before
@@ -119,3 +120,39 @@ def test_the_composition_root_builds_the_fhir_backend(fhir_server):
         assert session.patient == record.patient
     finally:
         space.close()
+
+
+class _Capture:
+    """Stands in for a FhirClient: keeps the transaction Bundles seeding sends."""
+
+    def __init__(self) -> None:
+        self.resources: list[dict] = []
+
+    def request(self, method, path, *, json_body, **_):
+        self.resources += [entry["resource"] for entry in json_body["entry"]]
+        return {"resourceType": "Bundle"}
+
+
+@pytest.mark.parametrize("year", [2031, 2019])
+def test_seeding_dates_the_data_like_the_demo_backend_on_the_same_clock(year):
+    from datetime import datetime
+
+    from kiosk.core.clock import PARIS, FakeClock
+    from kiosk.services.backend.demo import DemoHealthSpace
+    from kiosk.services.backend.fhir import mapping as m
+    from kiosk.services.backend.fhir.seed import seed
+
+    clock = FakeClock(datetime(year, 3, 30, 11, 0, tzinfo=PARIS))
+    sent = _Capture()
+    seed(sent, clock=clock)
+    appointments = {a.id: a.start for a in map(m.parse_appointment, (r for r in sent.resources
+                                                                      if r["resourceType"] == "Appointment"))}
+    documents = {d.id: d.date for d in map(m.parse_document, (r for r in sent.resources
+                                                               if r["resourceType"] == "DocumentReference"))}
+    demo = DemoHealthSpace(clock)
+    record = load_demo_data().by_id(DEMO_ROLES["rich"])
+    session = demo.finish_sign_in(demo.start_sign_in(record.patient.ins).handle, record.sign_in_code)
+    upcoming = demo.list_appointments(session)
+    assert upcoming and all(appointments[a.id] == a.start for a in upcoming)
+    newest = demo.list_documents(session).items[0]
+    assert documents[newest.id] == newest.date and 0 < (clock.now() - newest.date).days <= 30

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator, Protocol
 from urllib.parse import urlencode
 
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock
 from kiosk.core.errors import NotAllowed, NotFound, Rejected, SignInFailed, Unavailable
 from kiosk.core.models import (
     AccessEvent,
@@ -154,13 +154,13 @@ class FhirHealthSpace:
     def __init__(
         self,
         client: FhirClient,
-        clock: Clock | None = None,
+        clock: Clock,
         *,
         verifier: CodeVerifier | None = None,
         code_generator: Callable[[], str] = generate_access_code,
     ) -> None:
         self.client = client
-        self._clock = clock or SystemClock()
+        self._clock = clock  # the kiosk's one clock
         self._verifier = verifier or SeededCodeVerifier()
         self._new_code = code_generator
         self._sessions: dict[str, _Session] = {}
@@ -828,14 +828,14 @@ class FhirHealthSpace:
         return self._end_space(session, new)
 
 
-def make_fhir_backend(settings, clock: Clock | None = None) -> FhirHealthSpace:
+def make_fhir_backend(settings, clock: Clock) -> FhirHealthSpace:
     """The FHIR backend for ``kiosk run --backend URL``: reads backend, backend_token, backend_ca_bundle."""
     client = FhirClient(
         settings.backend,
         token=getattr(settings, "backend_token", "") or "",
         ca_bundle=getattr(settings, "backend_ca_bundle", "") or "",
     )
-    return FhirHealthSpace(client, clock or SystemClock())
+    return FhirHealthSpace(client, clock)
 
 
 __all__ = ["CodeVerifier", "FhirHealthSpace", "SeededCodeVerifier", "make_fhir_backend"]

@@ -6,6 +6,7 @@ import statistics
 import time
 
 from kiosk.core import ports
+from kiosk.core.clock import SystemClock
 from kiosk.services.backend.fhir.backend import FhirHealthSpace
 from kiosk.services.backend.fhir.client import FhirClient
 
@@ -17,7 +18,7 @@ def run(url: str, *, token: str = "", ca_bundle: str = "", runs: int = 20, echo:
     from kiosk.services.backend.demo import DEMO_ROLES, load_demo_data
 
     record = load_demo_data().by_id(DEMO_ROLES["large"])
-    space = FhirHealthSpace(FhirClient(url, token=token, ca_bundle=ca_bundle))
+    space = FhirHealthSpace(FhirClient(url, token=token, ca_bundle=ca_bundle), SystemClock())  # a real server, real time
     try:
         started = time.perf_counter()
         challenge = space.start_sign_in(record.patient.ins)

@@ -6,6 +6,7 @@ only: never a name, an identifier or a title.
 
 from __future__ import annotations
 
+from kiosk.core.clock import SystemClock
 from kiosk.core.errors import HealthSpaceError
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.backend import FhirHealthSpace
@@ -41,7 +42,7 @@ def check(client: FhirClient, ins: str | None = None) -> dict:
 
 
 def patient_counts(client: FhirClient, ins: str) -> dict:
-    space = FhirHealthSpace(client)
+    space = FhirHealthSpace(client, SystemClock())  # counts only: no date is read or written
     bundle = client.search("Patient", [("identifier", f"{m.INS_SYSTEM}|{ins}"), ("_summary", "count")])
     if m.bundle_total(bundle) == 0:
         return {"found": False}

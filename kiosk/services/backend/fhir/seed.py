@@ -3,6 +3,10 @@
 Every resource is written with ``PUT Type/id`` (update-as-create), so seeding twice
 updates instead of duplicating. Big patients are cut into several transactions of at
 most ``chunk`` entries, each atomic.
+
+The demo patients are dated around the given clock's today, exactly as the demo
+backend dates them on that clock, so a FHIR server seeded today and the demo
+show the same agenda, documents and messages.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.models import Professional
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import FhirClient
@@ -77,12 +82,24 @@ def transactions(resources: list[dict], chunk: int = 250) -> Iterator[dict]:
         }
 
 
-def seed(client: FhirClient, records=None, professionals=None, now=None, *, chunk: int = 250) -> SeedReport:
-    """Write the directory then each patient; raises ClientError if the server refuses."""
-    if records is None or professionals is None or now is None:
-        from kiosk.services.backend.demo import load_demo_data
+def seed(
+    client: FhirClient,
+    records=None,
+    professionals=None,
+    now=None,
+    *,
+    clock: Clock | None = None,
+    chunk: int = 250,
+) -> SeedReport:
+    """Write the directory then each patient; raises ClientError if the server refuses.
 
-        data = load_demo_data()
+    What is not given comes from the demo data dated around ``clock``'s today; only
+    ``kiosk fhir seed``, which has no other clock, leaves it out and gets the system clock.
+    """
+    if records is None or professionals is None or now is None:
+        from kiosk.services.backend.demo import demo_data_for
+
+        data = demo_data_for(SystemClock() if clock is None else clock)
         records = data.records if records is None else records
         professionals = data.professionals if professionals is None else professionals
         now = data.now if now is None else now
