@@ -15,8 +15,10 @@ Design notes (what is the server's, what is the kiosk's):
   or a conditional create with ``If-None-Exist`` on a client identifier). When the
   outcome is unknown (timeout, 5xx, conflict) the step runs once more, which reads back
   and either confirms or writes again; otherwise the person gets
-  ``Unavailable("errors.unavailable.not_sent")`` and can retry. Nothing is ever
-  reported done that the server did not confirm.
+  ``Unavailable("errors.unavailable.not_sent")`` and can retry, or, when a write may
+  have reached the server (the connection cut after sending, no answer in time),
+  ``Unavailable("errors.unavailable.unknown")``. Nothing is ever reported done that the
+  server did not confirm, nor "not sent" that the server may have got.
 - Sign-in: the real "Mon espace santé" sends the one-time code through its own identity
   service; a FHIR server has no standard for that. :class:`SeededCodeVerifier` checks
   the code against the salted hash the seeder stored in a ``Basic`` resource: it is for
@@ -69,7 +71,7 @@ from kiosk.core.ports import (
 )
 from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend.fhir import mapping as m
-from kiosk.services.backend.fhir.client import JSON_PATCH, ClientError, FhirClient, to_port_error
+from kiosk.services.backend.fhir.client import JSON_PATCH, UNKNOWN, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
 from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
 from kiosk.services.backend.outages import watch_outages
@@ -200,18 +202,20 @@ class FhirHealthSpace:
             raise
 
     def _converge(self, step: Callable[[], Any]) -> Any:
-        """Run an idempotent read-compare-write step; once more when its outcome is unknown."""
+        """Run an idempotent read-compare-write step; once more when its outcome is unknown.
+        When both fail and a write of either may have reached the server, the outcome is unknown."""
         last: ClientError | None = None
+        maybe_done = False
         for _ in range(2):
             try:
                 return step()
             except ClientError as error:
                 if error.reason == "http" and error.status in (400, 403, 404, 410):
                     raise to_port_error(error, write=True) from None
-                last = error
+                last, maybe_done = error, maybe_done or error.maybe_done
             except MalformedResource:
-                raise Unavailable(NOT_SENT) from None
-        raise Unavailable(NOT_SENT, retry_after=last.retry_after if last else None) from None
+                raise Unavailable(UNKNOWN if maybe_done else NOT_SENT) from None
+        raise Unavailable(UNKNOWN if maybe_done else NOT_SENT, retry_after=last.retry_after if last else None) from None
 
     def _session(self, session: PatientSession, *, write: bool = False, any_status: bool = False) -> _Session:
         state = self._sessions.get(getattr(session, "token", None) or "")

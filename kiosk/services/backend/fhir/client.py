@@ -12,7 +12,9 @@ What it guarantees (and the fault tests check on a real local HTTP server):
   503, 504 and on connection failures, honouring ``Retry-After`` up to a cap;
 - a cap on the response size;
 - every failure raised as :class:`ClientError` with a closed ``reason``, which
-  :func:`to_port_error` turns into the port's typed errors.
+  :func:`to_port_error` turns into the port's typed errors; a change that left for the
+  server and got no answer (the connection cut after sending, no answer in time) is
+  ``maybe_done``: the person is told the outcome is unknown, never that nothing was sent.
 
 Logs hold only the method, resource type, status, request id, attempt and duration:
 never a URL query, an id, a header value or a body.
@@ -30,6 +32,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 
 from kiosk.core.errors import HealthSpaceError, NotAllowed, NotFound, Rejected, Unavailable
 
@@ -38,6 +41,8 @@ log = logging.getLogger("kiosk.fhir")
 FHIR_JSON = "application/fhir+json"
 JSON_PATCH = "application/json-patch+json"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # they change nothing on the server
+UNKNOWN = "errors.unavailable.unknown"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 #: Closed set of failure reasons.
@@ -56,12 +61,15 @@ class ClientError(Exception):
         *,
         issue_codes: tuple[str, ...] = (),
         retry_after: float | None = None,
+        maybe_done: bool = False,
     ) -> None:
         assert reason in REASONS, reason
         self.reason = reason
         self.status = status
         self.issue_codes = issue_codes
         self.retry_after = retry_after
+        #: a change that may have reached the server, whose answer never came back
+        self.maybe_done = maybe_done
         super().__init__(f"{reason} {status or ''}".strip())
 
     @property
@@ -72,6 +80,8 @@ class ClientError(Exception):
 
 def to_port_error(error: ClientError, *, write: bool) -> HealthSpaceError:
     """The port's typed error for a client failure (messages are catalogue keys)."""
+    if write and error.maybe_done:
+        return Unavailable(UNKNOWN, retry_after=error.retry_after)
     if error.reason == "http":
         if error.status in (404, 410):
             return NotFound()
@@ -99,6 +109,14 @@ class ClientStats:
     requests: int = 0
     retries: int = 0
     sleeps: list[float] = field(default_factory=list)
+
+
+def _may_have_left(exc: requests.exceptions.RequestException) -> bool:
+    """False only when no connection could be made: then nothing reached the server."""
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, urllib3.exceptions.MaxRetryError):
+        cause = cause.reason
+    return not isinstance(cause, urllib3.exceptions.ConnectTimeoutError)  # NewConnectionError is one
 
 
 def _resource_type(path: str) -> str:
@@ -214,6 +232,7 @@ class FhirClient:
             send_headers.update(headers)
         rtype = self._log_path(url)
         attempt = 0
+        maybe_done = False
         while True:
             attempt += 1
             try:
@@ -221,6 +240,7 @@ class FhirClient:
                 if reply.status not in ok:
                     raise self._http_error(reply)
             except ClientError as error:
+                maybe_done = error.maybe_done = maybe_done or error.maybe_done  # an earlier try may have done it
                 wait = self._retry_wait(error, attempt, retriable)
                 if wait is None:
                     raise
@@ -262,6 +282,7 @@ class FhirClient:
     def _once(self, method, url, params, data, headers, raw, rtype, request_id, attempt) -> Reply:
         started = self._monotonic()
         status: int | str = "-"
+        changes = method not in SAFE_METHODS
         self.stats.requests += 1
         try:
             try:
@@ -277,16 +298,20 @@ class FhirClient:
                 raise ClientError("timeout") from None
             except requests.exceptions.ReadTimeout:
                 status = "read-timeout"
-                raise ClientError("timeout") from None
-            except requests.exceptions.ConnectionError:
+                raise ClientError("timeout", maybe_done=changes) from None
+            except requests.exceptions.ConnectionError as exc:
                 status = "connect-error"
-                raise ClientError("connect") from None
-            except requests.exceptions.RequestException:
+                raise ClientError("connect", maybe_done=changes and _may_have_left(exc)) from None
+            except requests.exceptions.RequestException as exc:
                 status = "request-error"
-                raise ClientError("connect") from None
+                raise ClientError("connect", maybe_done=changes and _may_have_left(exc)) from None
             with response:
                 status = response.status_code
-                content = self._read_capped(response, started)
+                try:
+                    content = self._read_capped(response, started)
+                except ClientError as error:
+                    error.maybe_done = changes and 200 <= response.status_code < 300  # done, answer lost
+                    raise
                 headers_out = dict(response.headers)
                 ctype = response.headers.get("Content-Type", "").lower()
             body: Any = None
