@@ -103,3 +103,157 @@ def test_reference_lists_every_setting():
 def test_px_per_mm_follows_screen_width():
     assert s.Settings().px_per_mm == pytest.approx(1920 / 344)
     assert s.Settings(screen_width_mm=527.0).px_per_mm == pytest.approx(1920 / 527)
+
+
+# -- bad files, written as bytes: one sentence with the line and the key -----------------------
+
+def write_bytes(tmp_path, data: bytes):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(data)
+    return path
+
+
+def refused(path) -> str:
+    with pytest.raises(s.SettingsError) as info:
+        s.load(path, env={})
+    message = str(info.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert "Error" not in message and "Invalid" not in message  # never an English exception text
+    return message
+
+
+def test_a_file_not_in_utf8_names_its_line_and_key(tmp_path):
+    data = '[kiosk]\ntheme = "doux"\nbackend_token = "café"\n'.encode("latin-1")
+    message = refused(write_bytes(tmp_path, data))
+    assert "ligne 3" in message and "« backend_token »" in message and "UTF-8" in message
+
+
+def test_a_file_cut_in_the_middle_of_a_character(tmp_path):
+    data = '[kiosk]\ntheme = "doux"\n'.encode() + "é".encode()[:1]
+    message = refused(write_bytes(tmp_path, data))
+    assert "ligne 3" in message and "UTF-8" in message
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = write_bytes(tmp_path, b"\xef\xbb\xbf[kiosk]\ntheme = \"contraste\"\n")
+    assert s.load(path, env={}).theme == "contraste"
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ("text_size = true", "text_size"),
+        ("inactivity_timeout_s = false", "inactivity_timeout_s"),
+        ("screen_width_mm = true", "screen_width_mm"),
+        ("fullscreen = 1", "fullscreen"),
+        ("headset = \"oui\"", "headset"),
+        ("speech_rate_wpm = \"150\"", "speech_rate_wpm"),
+        ("theme = 1", "theme"),
+        ("languages = \"fr\"", "languages"),
+        ("backend_token = 12", "backend_token"),
+        ("state_dir = 2026-12-01", "state_dir"),
+    ],
+)
+def test_a_wrong_type_is_refused_with_line_and_key(tmp_path, line, key):
+    path = write_bytes(tmp_path, b"# borne\n[kiosk]\n" + line.encode() + b"\n")
+    message = refused(path)
+    assert "ligne 3" in message and f"« {key} »" in message and "type" in message
+    assert s.FIELD_BY_NAME[key].allowed in message
+
+
+def test_a_boolean_is_not_a_text_size_from_the_environment_either(tmp_path):
+    for value in ("true", "True", "yes"):
+        with pytest.raises(s.SettingsError, match="« text_size »"):
+            s.load(write(tmp_path, ""), env={"KIOSK_TEXT_SIZE": value})
+    with pytest.raises(s.SettingsError, match="« text_size »"):
+        s.Settings().replace(text_size=True)
+
+
+def test_a_misspelled_section_is_refused_even_beside_kiosk(tmp_path):
+    path = write_bytes(tmp_path, b'[kiosk]\ntheme = "doux"\n\n[kiosque]\ntext_size = 2\n')
+    message = refused(path)
+    assert "ligne 4" in message and "[kiosque]" in message and "[kiosk]" in message
+
+
+def test_an_unknown_section_alone(tmp_path):
+    message = refused(write_bytes(tmp_path, b'[reseau]\nbackend = "demo"\n'))
+    assert "ligne 1" in message and "[reseau]" in message and "n'existe pas" in message
+
+
+def test_an_unknown_key_names_its_line_and_a_close_setting(tmp_path):
+    message = refused(write_bytes(tmp_path, b'[kiosk]\ntheme = "doux"\n\ntexte_size = 2\n'))
+    assert "ligne 4" in message and "« texte_size » n'existe pas" in message and "« text_size »" in message
+
+
+def test_a_key_given_twice(tmp_path):
+    message = refused(write_bytes(tmp_path, b'theme = "doux"\n[kiosk]\ntheme = "standard"\n'))
+    assert "ligne 3" in message and "« theme »" in message and "deux" in message
+
+
+@pytest.mark.parametrize(
+    "data, line, key",
+    [
+        (b'[kiosk]\ntheme = "doux"\nwarning_s = \n', 3, "warning_s"),
+        (b'[kiosk]\ntheme = "doux\n', 2, "theme"),
+        (b'[kiosk\ntheme = "doux"\n', 1, None),
+        (b'theme = "doux"\ntheme = "standard"\n', 2, "theme"),
+    ],
+)
+def test_a_toml_syntax_error_names_its_line(tmp_path, data, line, key):
+    message = refused(write_bytes(tmp_path, data))
+    assert "mal écrit" in message and f"ligne {line}" in message and "?" not in message
+    if key:
+        assert f"« {key} »" in message
+
+
+def test_a_value_out_of_range_names_its_line(tmp_path):
+    message = refused(write_bytes(tmp_path, b'# borne\n\n[kiosk]\nspeech_rate_wpm = 1000\n'))
+    assert "ligne 4" in message and "« speech_rate_wpm »" in message and "de 80 à 300" in message
+
+
+def test_a_whole_number_is_a_number_of_millimetres(tmp_path):
+    assert s.load(write(tmp_path, "screen_width_mm = 527\n"), env={}).screen_width_mm == 527.0
+
+
+# -- plain http and the certificate file ------------------------------------------------------
+
+def test_plain_http_backend_is_refused_with_its_line(tmp_path):
+    message = refused(write_bytes(tmp_path, b'[kiosk]\nbackend = "http://10.0.0.5/fhir"\n'))
+    assert "ligne 2" in message and "« backend »" in message and "allow_insecure_http" in message
+
+
+def test_plain_http_is_refused_from_the_environment_and_in_code(tmp_path):
+    with pytest.raises(s.SettingsError, match="allow_insecure_http"):
+        s.load(write(tmp_path, ""), env={"KIOSK_BACKEND": "http://10.0.0.5/fhir"})
+    with pytest.raises(s.SettingsError, match="allow_insecure_http"):
+        s.Settings(backend="http://10.0.0.5/fhir")
+    with pytest.raises(s.SettingsError, match="allow_insecure_http"):
+        s.Settings().replace(backend="http://10.0.0.5/fhir")
+
+
+def test_plain_http_only_when_allowed_for_a_test_server(tmp_path):
+    path = write_bytes(tmp_path, b'[kiosk]\nbackend = "http://127.0.0.1:8080/fhir"\nallow_insecure_http = true\n')
+    settings = s.load(path, env={})
+    assert settings.backend == "http://127.0.0.1:8080/fhir" and settings.allow_insecure_http
+    assert s.load(write(tmp_path, ""), env={"KIOSK_BACKEND": "http://127.0.0.1/fhir",
+                                            "KIOSK_ALLOW_INSECURE_HTTP": "true"}).allow_insecure_http
+    assert "serveur de test" in s.FIELD_BY_NAME["allow_insecure_http"].doc
+    assert "allow_insecure_http" in s.reference_markdown()
+
+
+def test_training_never_uses_the_backend_so_http_there_is_not_a_fault(tmp_path):
+    path = write_bytes(tmp_path, b'backend = "http://10.0.0.5/fhir"\ntraining = true\n')
+    assert s.load(path, env={}).is_demo
+
+
+def test_ca_bundle_problems_are_sentences(tmp_path):
+    assert s.ca_bundle_problem("") is None
+    missing = s.ca_bundle_problem(str(tmp_path / "absent.pem"))
+    assert "introuvable" in missing and "backend_ca_bundle" in missing
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_bytes(b"not a certificate\n")
+    assert "aucun certificat" in s.ca_bundle_problem(str(garbage))
+    from tests.tls import make_self_signed
+
+    cert, _key = make_self_signed(tmp_path)
+    assert s.ca_bundle_problem(str(cert)) is None

@@ -68,6 +68,9 @@ def _client(args: argparse.Namespace, **kw):
     if not url.startswith(("https://", "http://")):
         raise UserError("L'adresse du serveur doit commencer par https:// ou http://.")
     settings = settings_mod.load(args.config) if args.config else settings_mod.load()
+    problem = settings_mod.ca_bundle_problem(settings.backend_ca_bundle)
+    if problem:
+        raise UserError(problem)
     return FhirClient(url, token=settings.backend_token, ca_bundle=settings.backend_ca_bundle, **kw)
 
 

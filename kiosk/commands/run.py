@@ -39,6 +39,9 @@ def settings_from_args(args: argparse.Namespace):
         if args.demo or args.training:
             raise UserError("Choisissez --backend ou --demo/--training, pas les deux.")
         changes["backend"] = args.backend
+        if settings_mod.insecure_backend(args.backend.strip(), settings.allow_insecure_http):
+            raise UserError("L'adresse donnée à --backend n'est pas chiffrée (http://) : mettez une adresse https://, "
+                            "ou allow_insecure_http = true dans les réglages pour un serveur de test seulement.")
     elif getattr(args, "demo", False):
         changes["backend"] = "demo"
     if getattr(args, "training", False) or settings.training:
@@ -75,7 +78,11 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.app import build_services
     from kiosk.services.logs import mode_of, setup_logging
 
+    from kiosk.settings import ca_bundle_problem
+
     settings = settings_from_args(args)
+    if not settings.is_demo and ca_bundle_problem(settings.backend_ca_bundle):
+        raise UserError(ca_bundle_problem(settings.backend_ca_bundle))
     setup_logging(settings, verbose=getattr(args, "verbose", False))
     try:
         services = build_services(settings)

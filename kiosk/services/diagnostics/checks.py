@@ -311,9 +311,11 @@ def check_backend(probe: Probe, backend: str, ca_bundle: str = "") -> CheckResul
         return CheckResult(name, True, "démonstration, sans réseau.")
     if not backend.startswith("https://"):
         return CheckResult(name, False, "l'adresse du serveur n'est pas chiffrée : elle doit commencer par https://.")
-    if ca_bundle and not Path(ca_bundle).is_file():
-        return CheckResult(name, False, f"le fichier de certificats {ca_bundle} est introuvable : "
-                                        "corrigez le réglage « backend_ca_bundle ».")
+    from kiosk.settings import ca_bundle_problem
+
+    problem = ca_bundle_problem(ca_bundle)
+    if problem:  # missing, unreadable or not a certificate file: the settings' own sentence
+        return CheckResult(name, False, _lower_first(problem))
     import requests
 
     url = backend.rstrip("/") + "/metadata"

@@ -110,7 +110,7 @@ def test_the_composition_root_builds_the_fhir_backend(fhir_server):
     from kiosk.settings import Settings
     from tests.services.fhir.servers import TOKEN
 
-    settings = Settings().replace(backend=fhir_server.url, backend_token=TOKEN)
+    settings = Settings().replace(backend=fhir_server.url, backend_token=TOKEN, allow_insecure_http=True)  # a local test server
     space = build_backend(settings, FakeClock(DEMO_NOW))
     try:
         assert isinstance(space, FhirHealthSpace)
