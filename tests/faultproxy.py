@@ -11,7 +11,7 @@ the requests whose resource type or path contains it):
 
 - ``pass_through()``: forwards.
 - ``stall(seconds)``: forwards the request (the server does it), holds the answer up to
-  ``seconds`` or until ``release()``.
+  ``seconds`` or until ``release()``; ``times`` limits how many answers are held.
 - ``trickle(every_s)``: the status and headers at once, then the body one byte every
   ``every_s`` seconds, until ``release()`` (the rest at once) or ``limit_s`` (closed).
 - ``endless_pages(rtype)``: a search for ``rtype`` is forwarded and its answer gets a
@@ -94,7 +94,7 @@ class Mode:
     fresh: bool = True                # endless: a new URL on every page
     max_pages: int = 200              # endless: the last page has no next link
     forward: bool = True              # cut: the server gets the write first
-    times: int | None = None          # cut: how many writes (None: all)
+    times: int | None = None          # stall, cut: how many requests (None: all)
 
 
 @dataclass
@@ -120,7 +120,7 @@ class FaultProxy:
         self.port = self._listener.getsockname()[1]
         self._lock = threading.Lock()
         self._mode = Mode()
-        self._cuts_left: int | None = None
+        self._left: int | None = None   # stall, cut: requests still to fault (None: all)
         self._release = threading.Event()
         self._stop = threading.Event()
         #: set when an answer is being held (stall) or trickled: the client is waiting on us
@@ -145,7 +145,7 @@ class FaultProxy:
     def _set(self, mode: Mode) -> None:
         with self._lock:
             self._mode = mode
-            self._cuts_left = mode.times
+            self._left = mode.times
             if mode.kind in ("stall", "trickle"):
                 self._release.clear()
                 self.holding.clear()
@@ -156,8 +156,8 @@ class FaultProxy:
     def pass_through(self) -> None:
         self._set(Mode())
 
-    def stall(self, seconds: float = 30.0, *, match: str | None = None) -> None:
-        self._set(Mode("stall", match=match, seconds=seconds))
+    def stall(self, seconds: float = 30.0, *, times: int | None = None, match: str | None = None) -> None:
+        self._set(Mode("stall", match=match, seconds=seconds, times=times))
 
     def trickle(self, every_s: float = 1.0, *, limit_s: float = 60.0, match: str | None = None) -> None:
         self._set(Mode("trickle", match=match, seconds=limit_s, every_s=every_s))
@@ -248,11 +248,7 @@ class FaultProxy:
                 client.sendall(page.head() + page.body)
                 return
             if mode.kind == "cut" and request.method in WRITE_METHODS and self._matches(mode, request):
-                with self._lock:
-                    cut = self._cuts_left is None or self._cuts_left > 0
-                    if cut and self._cuts_left is not None:
-                        self._cuts_left -= 1
-                if cut:
+                if self._take_one():
                     if mode.forward:
                         self._forward(request)  # the server does it; its answer is lost on the way back
                     self._note("cut")
@@ -262,7 +258,7 @@ class FaultProxy:
             if mode.kind == "endless" and request.method == "GET" and self._rtype(request) == mode.rtype \
                     and request.path.rstrip("/").endswith("/" + mode.rtype):
                 answer = self._with_next_link(answer, mode, request)
-            if mode.kind == "stall" and self._matches(mode, request):
+            if mode.kind == "stall" and self._matches(mode, request) and self._take_one():
                 self._hold(lambda: self._release.wait(mode.seconds))
             if mode.kind == "trickle" and self._matches(mode, request):
                 self._hold(lambda: self._trickle(client, answer, mode))
@@ -275,6 +271,16 @@ class FaultProxy:
             with self._lock:
                 self._clients.discard(client)
             _shut(client)
+
+    def _take_one(self) -> bool:
+        """True when this request is to be faulted (``times`` not used up)."""
+        with self._lock:
+            if self._left is None:
+                return True
+            if self._left <= 0:
+                return False
+            self._left -= 1
+            return True
 
     def _hold(self, wait: Callable[[], object]) -> None:
         with self._lock:

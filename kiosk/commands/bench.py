@@ -40,6 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sessions.add_argument("--top", type=int, default=0, metavar="K",
                           help="afficher les K lignes du code qui gardent le plus de mémoire")
     sessions.set_defaults(func=bench_sessions)
+    stall = sub.add_parser("stall", help="serveur FHIR bloqué : images dessinées pendant l'attente (écran nécessaire)")
+    stall.add_argument("--seconds", type=float, default=5.0,
+                       help="durée pendant laquelle le serveur ne répond pas (5)")
+    stall.set_defaults(func=bench_stall)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
@@ -229,6 +233,140 @@ def _held(backend) -> str:
 
 def record_count(record) -> int:
     return len(getattr(record, "documents", ()))
+
+
+def _test_tools():
+    """The fault proxy and the sekmet-fhir server of the test suite (a source checkout with the test tools)."""
+    import importlib
+    from pathlib import Path
+
+    import kiosk
+
+    root = Path(kiosk.__file__).resolve().parents[1]
+    if not (root / "tests" / "faultproxy.py").is_file():
+        raise UserError("La mesure « stall » a besoin des sources du projet, avec leurs tests.")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("tests.faultproxy"), importlib.import_module("tests.services.fhir.servers")
+    except ImportError:
+        raise UserError("La mesure « stall » a besoin des outils de test : make setup-test.") from None
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def bench_stall(args: argparse.Namespace) -> int:
+    """Frames drawn while a FHIR server does not answer: the real app, a real tap, real frames.
+
+    A local sekmet-fhir, seeded with the demo patients, behind a proxy that holds its answers;
+    the person signs in on the pad, then taps "Mes documents", whose first request stalls for
+    ``--seconds``. Every frame is drawn and flipped for real (Pilot.draw) until the documents
+    are on screen; the frames drawn while the server held its answer are timed.
+    """
+    import contextlib
+    import io
+    from pathlib import Path
+
+    if args.seconds <= 0:
+        raise UserError("La durée du blocage doit être plus grande que 0.")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        raise UserError("La mesure « stall » a besoin d'un écran : lancez-la sous xvfb-run.")
+    faultproxy, servers = _test_tools()
+    with contextlib.ExitStack() as stack:
+        if "KIVY_HOME" not in os.environ:  # nothing of Kivy's is written to the home directory
+            kivy_home = stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-bench-kivy-"))
+            os.environ["KIVY_HOME"] = kivy_home
+            os.environ.setdefault("KIVY_NO_CONFIG", "1")
+            stack.callback(os.environ.pop, "KIVY_HOME", None)
+        directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-bench-stall-")))
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # the seeding's own lines
+                server = stack.enter_context(servers.seeded_sekmet(directory))
+        except (RuntimeError, OSError, AssertionError):
+            raise UserError("Le serveur FHIR de test (sekmet-fhir) n'a pas démarré : make setup-test.") from None
+        proxy = stack.enter_context(faultproxy.FaultProxy(server.port))
+        figures = _stall_run(proxy, proxy.url_for(server.url), servers.TOKEN, args.seconds)
+    idle, waiting, overlay_s, shown_s = figures
+    print(f"server stalled for          : {args.seconds:.1f} s (sekmet-fhir behind a stalling proxy on 127.0.0.1)")
+    print(f"frames drawn while waiting  : {len(waiting)} (each one drawn and flipped for real)")
+    if waiting:
+        print(f"frame time while waiting    : median {statistics.median(waiting):6.1f} ms   "
+              f"p95 {_percentile(waiting, 0.95):6.1f} ms   max {max(waiting):6.1f} ms")
+    print(f"frame time before the tap   : median {statistics.median(idle):6.1f} ms   "
+          f"p95 {_percentile(idle, 0.95):6.1f} ms   max {max(idle):6.1f} ms   ({len(idle)} frames)")
+    print(f"« Un instant » on screen    : {overlay_s:.2f} s after the tap" if overlay_s is not None
+          else "« Un instant » on screen    : never")
+    print(f"documents on screen         : {shown_s:.2f} s after the tap" if shown_s is not None
+          else "documents on screen         : never (the deadline came first)")
+    return 0
+
+
+def _stall_run(proxy, url: str, token: str, seconds: float):
+    """Sign in on screen, stall the server, tap "Mes documents" and draw frames until they show."""
+    from kiosk.app import build_services
+    from kiosk.core.clock import SystemClock
+    from kiosk.services.backend.demo import demo_sign_in_code
+    from kiosk.services.backend.fhir.backend import FhirHealthSpace
+    from kiosk.services.backend.fhir.client import FhirClient
+    from kiosk.settings import Settings
+    from kiosk.ui.app import start_in_process, stop_in_process
+    from kiosk.ui.testing import Pilot
+
+    ins = "244039999900168"  # the demo patient with documents, messages and professionals
+    clock = SystemClock()
+    services = build_services(Settings(fullscreen=False), clock, with_voice=False)
+    services.backend = FhirHealthSpace(FhirClient(url, token=token, retries=0), clock)
+    app = start_in_process(services)
+    pilot = Pilot(app)
+    try:
+        pilot.tap("Commencer")
+        pilot.tap("home.feature.sign_in")
+        for digit in ins:
+            pilot.tap(f"pad.{digit}")
+        pilot.tap("sign_in.next")
+        for digit in demo_sign_in_code(ins):
+            pilot.tap(f"pad.{digit}")
+        pilot.tap("sign_in.ok")
+        if app.nav.current.name != "home":
+            raise UserError("La connexion sur le pavé n'a pas abouti : la mesure n'a pas eu lieu.")
+        idle = []
+        for _ in range(10):
+            start = time.perf_counter()
+            pilot.draw()
+            idle.append((time.perf_counter() - start) * 1000)
+        proxy.stall(seconds, times=1)  # the load's first request; the ones after it are answered at once
+        pilot.auto_settle = False
+        tapped = time.perf_counter()
+        pilot.tap("Mes documents", settle=False)
+        waiting: list[float] = []
+        overlay_s = shown_s = None
+        limit = tapped + seconds + app.runner.deadline_s + 10
+        end = tapped
+        while app.runner.busy and end < limit:
+            start = time.perf_counter()
+            held = proxy.held_now
+            pilot.draw()
+            end = time.perf_counter()
+            if held and proxy.held_now:  # the whole frame was drawn while the server held its answer
+                waiting.append((end - start) * 1000)
+            if overlay_s is None and app.wait is not None:
+                overlay_s = end - tapped
+        pilot.auto_settle = True
+        pilot.settle()
+        if app.nav.current.name == "documents" and not app.nav.current.flow.error_key:
+            shown_s = end - tapped  # the frame that showed them
+        return idle, waiting, overlay_s, shown_s
+    finally:
+        proxy.release()
+        pilot.auto_settle = True
+        if app.session.state.value != "idle":
+            app.session.end()
+        app.session.reset_for_next_person()
+        services.close()
+        stop_in_process(app)
 
 
 def bench_speech(args: argparse.Namespace) -> int:
