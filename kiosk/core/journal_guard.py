@@ -28,15 +28,30 @@ class JournalDown(Exception):
         self.key = JOURNAL_DOWN_DONE_KEY if done else JOURNAL_DOWN_KEY
 
 
+CAUSES = ("full", "read_only", "broken")
+_SQLITE_READONLY, _SQLITE_FULL = 8, 13
+
+
 def cause_of(error: BaseException) -> str:
-    """A word for the log and `kiosk doctor`, from an OS or database error."""
+    """A word for the log and `kiosk doctor`, from an OS or database error.
+
+    The store's own errors already know their cause (StoreFull, StoreReadOnly...: ``error.cause``);
+    a raw database error is read by its SQLite code (SQLITE_FULL, SQLITE_READONLY), an OS error
+    by its errno (ENOSPC, EROFS, EACCES, EPERM).
+    """
     import errno
 
+    told = getattr(error, "cause", None)
+    if isinstance(told, str) and told in CAUSES:
+        return told
     number = getattr(error, "errno", None)
+    code = getattr(error, "sqlite_errorcode", None)
+    code = code & 0xFF if isinstance(code, int) else None
     text = str(error).lower()
-    if number == errno.ENOSPC or "full" in text:
+    if number == errno.ENOSPC or code == _SQLITE_FULL or "full" in text:
         return "full"
-    if number in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
+    if (number in (errno.EROFS, errno.EACCES, errno.EPERM) or code == _SQLITE_READONLY
+            or "readonly" in text or "read-only" in text):
         return "read_only"
     return "broken"
 

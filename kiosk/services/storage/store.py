@@ -19,13 +19,17 @@ from typing import Iterator
 import sqlcipher3
 
 from kiosk.core.clock import Clock
+from kiosk.services.storage import faults
 from kiosk.services.storage.errors import (
+    MSG_CLOSED,
     MSG_DAMAGED,
     MSG_NO_DATABASE,
     MSG_TOO_NEW,
-    MSG_UNWRITABLE,
-    MSG_WRONG_KEY,
+    MSG_TRUNCATED,
+    StoreDamaged,
     StoreError,
+    StoreMissing,
+    StoreTruncated,
 )
 from kiosk.services.storage.keys import KeyMaterial
 from kiosk.services.storage.migrations import LATEST_VERSION, MIGRATIONS
@@ -56,41 +60,51 @@ class Store:
         self._closed = False
         if not self.path.exists():
             if not create:
-                raise StoreError(MSG_NO_DATABASE)
+                raise StoreMissing(MSG_NO_DATABASE)
             _create_private_file(self.path)
         elif self.path.stat().st_size == 0:
-            raise StoreError(MSG_DAMAGED)
+            raise StoreTruncated(MSG_TRUNCATED)
         conn = self.connection()
         try:
             try:
                 conn.execute("PRAGMA journal_mode = WAL").fetchall()
-                problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-            except DatabaseError:
-                problems = ["unreadable"]
-            if problems:
-                raise StoreError(MSG_DAMAGED)
-            self._migrate(conn)
+                problems = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
+                if problems:
+                    short = any("invalid size" in problem for problem in problems)
+                    raise StoreTruncated(MSG_TRUNCATED) if short else StoreDamaged(MSG_DAMAGED)
+                self._migrate(conn)
+            except DatabaseError as error:
+                told = self.explain(error)
+                # What the file or the disk did not explain is a file that is not what it should be.
+                raise (told if isinstance(told, StoreError) else StoreDamaged(MSG_DAMAGED)) from None
         except BaseException:
             self.close()
             raise
+
+    def explain(self, error: BaseException) -> BaseException:
+        """The store error (one sentence) for a database error that came from the file or the disk."""
+        return faults.explain(error, self.path, self._keys.db_key)
 
     # -- connections -------------------------------------------------------
     def connection(self) -> "sqlcipher3.Connection":
         """This thread's connection, opened on first use."""
         if self._closed:
-            raise StoreError("La base a été fermée : redémarrez la borne.")
+            raise StoreError(MSG_CLOSED)
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = keyed_connection(self.path, self._keys.db_key)
+            try:
+                conn = keyed_connection(self.path, self._keys.db_key)
+            except DatabaseError as error:
+                raise self.explain(error) from None
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except DatabaseError:
+                conn.execute("PRAGMA busy_timeout = 10000")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA secure_delete = ON")
+                conn.execute("PRAGMA temp_store = MEMORY")
+            except DatabaseError as error:
                 conn.close()
-                raise StoreError(MSG_WRONG_KEY) from None
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA secure_delete = ON")
-            conn.execute("PRAGMA temp_store = MEMORY")
+                raise self.explain(error) from None
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -98,16 +112,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator["sqlcipher3.Connection"]:
-        """A write transaction taken at once (BEGIN IMMEDIATE), committed or rolled back."""
+        """A write transaction taken at once (BEGIN IMMEDIATE), committed or rolled back.
+
+        A full disk, a read-only folder, a damaged file... raise their own StoreError
+        (StoreFull, StoreReadOnly, StoreDamaged...), never a raw database error, and
+        leave the connection ready for the next transaction.
+        """
         conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except DatabaseError as error:
+            _rollback(conn)
+            raise self._told(error) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as error:
+            _rollback(conn)
+            if isinstance(error, DatabaseError) and faults.from_file_or_disk(error):
+                raise self.explain(error) from None
             raise
-        else:
+        try:
             conn.execute("COMMIT")
+        except DatabaseError as error:
+            _rollback(conn)
+            raise self._told(error) from None
+
+    def _told(self, error: DatabaseError) -> BaseException:
+        return self.explain(error) if faults.from_file_or_disk(error) else error
 
     # -- schema ------------------------------------------------------------
     def schema_version(self) -> int:
@@ -134,14 +165,17 @@ class Store:
                     (version, self._clock.now().astimezone(timezone.utc).isoformat()),
                 )
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
             conn.execute("COMMIT")
 
     # -- closing -------------------------------------------------------------
     def checkpoint(self) -> None:
         """Write the WAL back into the main file and empty it."""
-        self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        try:
+            self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except DatabaseError as error:
+            raise self._told(error) from None
 
     def close(self) -> None:
         if self._closed:
@@ -179,12 +213,21 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+def _rollback(conn) -> None:
+    """Roll back what is left of a failed transaction (SQLite may have done it already)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except DatabaseError:
+            pass
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database file with mode 0600 first: SQLite gives its WAL files the same mode."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return
-    except OSError:
-        raise StoreError(MSG_UNWRITABLE.format(path=path.parent)) from None
+    except OSError as error:
+        raise faults.os_fault(error, path.parent) from None
     os.close(fd)
