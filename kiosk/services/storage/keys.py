@@ -11,6 +11,12 @@ One 256-bit master key per kiosk, loaded in this order:
 The file holds 64 hexadecimal characters (a trailing newline is allowed) or 32
 raw bytes. The key is never logged, never in settings and never in a message.
 
+A key file is written whole or not at all: a temporary file in the same folder,
+written, synced, then linked under its name (never over another key) and the
+folder synced. An empty key file left by an older version's interrupted
+``init`` gets its own sentence, and ``init`` replaces it only while there is no
+database yet.
+
 Three working keys are derived from the master key with HKDF-SHA256 (RFC 5869),
 each with its own label: the SQLCipher key, the audit-chain HMAC key and the
 fingerprint key. One secret is provisioned, backed up and protected; a leak of
@@ -30,6 +36,8 @@ from pathlib import Path
 from typing import Mapping
 
 from kiosk.services.storage.errors import (
+    MSG_KEY_EMPTY,
+    MSG_KEY_EMPTY_NO_DATABASE,
     MSG_KEY_FORMAT,
     MSG_KEY_LOOSE,
     MSG_KEY_NOT_FILE,
@@ -39,6 +47,10 @@ from kiosk.services.storage.errors import (
     MSG_UNWRITABLE,
     KeyProblem,
 )
+
+
+class EmptyKey(KeyProblem):
+    """The key file is there but holds nothing (an interrupted `init` of an older version)."""
 
 CREDENTIAL_NAME = "kiosk-db-key"
 KEY_FILE_NAME = "kiosk-db.key"
@@ -92,9 +104,22 @@ def read_key_file(path: Path, *, check_owner: bool = True) -> bytes:
         st = os.fstat(fd)
         _check_mode(st, str(path), check_owner=check_owner)
         data = os.read(fd, 4 * KEY_BYTES + 2)
+    except OSError:
+        raise KeyProblem(MSG_KEY_UNREADABLE.format(name=path)) from None
     finally:
         os.close(fd)
+    if not data:
+        raise EmptyKey(MSG_KEY_EMPTY.format(name=path))
     return parse_key(data, str(path))
+
+
+def is_empty_key_file(path: Path) -> bool:
+    """True for a regular, empty key file (what an interrupted `init` of an older version left)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == 0
 
 
 @dataclass(frozen=True)
@@ -121,35 +146,105 @@ def find_master_key(state_dir: Path, environ: Mapping[str, str] | None = None) -
         # systemd's business, but a credential readable by others is still refused.
         return LoadedKey(read_key_file(cred, check_owner=False), "credential", cred)
     path = Path(state_dir) / KEY_FILE_NAME
-    return LoadedKey(read_key_file(path), "file", path)
+    try:
+        return LoadedKey(read_key_file(path), "file", path)
+    except EmptyKey:
+        from kiosk.services.storage.store import DB_FILE_NAME
+
+        if not (Path(state_dir) / DB_FILE_NAME).exists():
+            raise EmptyKey(MSG_KEY_EMPTY_NO_DATABASE.format(name=path)) from None
+        raise
+
+
+def _key_write_problem(error: OSError, folder: Path) -> KeyProblem:
+    """A full or read-only disk gets the store's sentence for it; anything else, the folder's rights."""
+    from kiosk.core.journal_guard import cause_of
+    from kiosk.services.storage.errors import MSG_FULL, MSG_READ_ONLY
+
+    cause = cause_of(error)
+    if cause == "full":
+        problem = KeyProblem(MSG_FULL.format(path=folder))
+    elif cause == "read_only" and _read_only_mount(folder):
+        problem = KeyProblem(MSG_READ_ONLY.format(path=folder))
+    else:
+        problem = KeyProblem(MSG_UNWRITABLE.format(path=folder))
+    problem.cause = cause
+    return problem
+
+
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def ensure_private_dir(path: Path) -> None:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        raise KeyProblem(MSG_UNWRITABLE.format(path=path)) from None
+    except OSError as error:
+        parent = path if path.exists() else path.parent
+        raise _key_write_problem(error, parent) from None
 
 
-def create_key_file(state_dir: Path) -> Path:
-    """Write a new random key file with mode 0600; never overwrite an existing one."""
-    state_dir = Path(state_dir)
-    ensure_private_dir(state_dir)
-    path = state_dir / KEY_FILE_NAME
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+def sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise
-    except OSError:
-        raise KeyProblem(MSG_UNWRITABLE.format(path=state_dir)) from None
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (secrets.token_bytes(KEY_BYTES).hex() + "\n").encode("ascii"))
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def create_key_file(state_dir: Path, *, replace_empty: bool = False) -> Path:
+    """Write a new random key file with mode 0600, whole or not at all.
+
+    Never overwrites a key (FileExistsError); with `replace_empty`, an empty key file
+    (an interrupted `init` of an older version) is replaced. A full or read-only disk
+    is a KeyProblem with its sentence, and leaves no file behind.
+    """
+    state_dir = Path(state_dir)
+    ensure_private_dir(state_dir)
+    path = state_dir / KEY_FILE_NAME
+    temporary = state_dir / f".{KEY_FILE_NAME}.{secrets.token_hex(6)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(temporary, flags, 0o600)
+    except OSError as error:
+        raise _key_write_problem(error, state_dir) from None
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+            data = (secrets.token_bytes(KEY_BYTES).hex() + "\n").encode("ascii")
+            while data:
+                data = data[os.write(fd, data):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if replace_empty and is_empty_key_file(path):
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if a key appeared meanwhile: never over a key
+            os.unlink(temporary)
+        sync_folder(state_dir)
+    except FileExistsError:
+        _remove(temporary)
+        raise
+    except OSError as error:
+        _remove(temporary)
+        raise _key_write_problem(error, state_dir) from None
+    except BaseException:
+        _remove(temporary)
+        raise
     return path
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:  # pragma: no cover - a folder that refuses the removal refused the file first
+        pass
 
 
 def hkdf_sha256(master: bytes, info: bytes, length: int = KEY_BYTES) -> bytes:

@@ -15,6 +15,7 @@ from kiosk.core.audit import AuditAction
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.services.storage.helper_accounts import HelperAccounts
 from kiosk.services.storage.journal import SqlJournal
+from kiosk.services.storage import faults
 from kiosk.services.storage.keys import (
     KEY_FILE_NAME,
     KeyMaterial,
@@ -23,6 +24,8 @@ from kiosk.services.storage.keys import (
     credential_path,
     ensure_private_dir,
     find_master_key,
+    is_empty_key_file,
+    sync_folder,
 )
 from kiosk.services.storage.migrations import LATEST_VERSION
 from kiosk.services.storage.store import DB_FILE_NAME, Store
@@ -114,7 +117,11 @@ def initialise(
 ) -> InitResult:
     """Create what is missing (private state dir, key file unless a credential is given, database).
 
-    Never overwrites a key or a database: running it again only checks them.
+    Never overwrites a key or a database: running it again only checks them. An empty key
+    file (an older version's interrupted run) is replaced only while there is no database.
+    A new database is made whole under a temporary name, its first journal entry included,
+    and only then put in place: a full disk leaves neither half a key nor half a database,
+    and the next run starts again from the beginning.
     The first journal entry is dated by `clock` (left out by `kiosk admin init` only).
     """
     clock = _command_line_clock(clock)
@@ -123,22 +130,71 @@ def initialise(
     database = state_dir / DB_FILE_NAME
     store_created = not database.exists()
     key_created = False
+    key_file = state_dir / KEY_FILE_NAME
     # A new key only for a new database: a lost key must not silently replace the one of a database.
-    if store_created and credential_path(environ) is None and not (state_dir / KEY_FILE_NAME).exists():
-        create_key_file(state_dir)
-        key_created = True
-    loaded = find_master_key(state_dir, environ)
-    keys = KeyMaterial.from_master(loaded.master)
-    store = Store(database, keys, clock=clock, create=store_created)
-    storage = _assemble(store, keys, clock, loaded.source)
+    if store_created and credential_path(environ) is None:
+        if not key_file.exists():
+            create_key_file(state_dir)
+            key_created = True
+        elif is_empty_key_file(key_file):
+            create_key_file(state_dir, replace_empty=True)
+            key_created = True
     try:
+        loaded = find_master_key(state_dir, environ)
+        keys = KeyMaterial.from_master(loaded.master)
         if store_created:
-            storage.journal.append(
-                AuditAction.STORE_CREATED, details={"schema_version": LATEST_VERSION, "mode": loaded.source}
-            )
-    finally:
-        storage.close()
+            _create_database(database, keys, clock, loaded.source)
+        else:
+            Store(database, keys, clock=clock).close()
+    except BaseException:
+        if key_created:  # a key for a database that was not made: the next run makes both again
+            _remove_quietly(key_file)
+        raise
     return InitResult(loaded, key_created, store_created, database)
+
+
+def _database_files(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _create_database(database: Path, keys: KeyMaterial, clock: Clock, source: str) -> None:
+    """Make the database under a temporary name, first entry included, then link it in place."""
+    partial = database.with_name(database.name + ".new")
+    for leftover in _database_files(partial):  # from a run that stopped half-way
+        _remove_quietly(leftover)
+    try:
+        store = Store(partial, keys, clock=clock, create=True)
+        storage = _assemble(store, keys, clock, source)
+        try:
+            storage.journal.append(
+                AuditAction.STORE_CREATED, details={"schema_version": LATEST_VERSION, "mode": source}
+            )
+            store.checkpoint()  # everything in the main file: the WAL is not linked in place
+        finally:
+            storage.close()
+        for extra in _database_files(partial)[1:]:
+            if extra.exists() and extra.stat().st_size:
+                raise faults.disk_fault(partial)
+        try:
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.link(partial, database)  # never over a database that appeared meanwhile
+            sync_folder(database.parent)
+        except OSError as error:
+            raise faults.os_fault(error, database.parent) from None
+    finally:
+        for leftover in _database_files(partial):
+            _remove_quietly(leftover)
 
 
 def open_ephemeral(*, clock: Clock) -> Storage:

@@ -9,8 +9,9 @@ import pytest
 
 from kiosk.core.clock import FakeClock
 from kiosk.services.storage import KeyMaterial, KeyProblem, find_master_key, initialise
-from kiosk.services.storage.errors import MSG_NO_KEY
+from kiosk.services.storage.errors import MSG_KEY_EMPTY, MSG_KEY_EMPTY_NO_DATABASE, MSG_NO_KEY
 from kiosk.services.storage.keys import KEY_FILE_NAME, check_key_file, create_key_file, parse_key
+from kiosk.services.storage.store import DB_FILE_NAME
 
 HEX_KEY = "a1" * 32
 
@@ -59,7 +60,7 @@ def test_private_key_is_accepted(tmp_path, mode):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"a1" * 31, b"a1" * 33, b"zz" * 32, b"short", b"0123456789abcdef" * 2, os.urandom(31), os.urandom(33)],
+    [b"a1" * 31, b"a1" * 33, b"zz" * 32, b"short", b"0123456789abcdef" * 2, os.urandom(31), os.urandom(33)],
 )
 def test_wrong_length_or_format_is_refused(tmp_path, content):
     write_key(tmp_path / KEY_FILE_NAME, content, 0o600)
@@ -132,3 +133,59 @@ def test_derived_keys_are_distinct_stable_and_hidden():
     assert all(len(k) == 32 for k in (one.db_key, one.audit_key, one.fingerprint_key))
     assert one.db_key.hex() not in repr(one) and "db_key" not in repr(one)
     assert KeyMaterial.from_master(bytes(32)) != one
+
+
+# -- an empty key file, left by an older version's interrupted init ------------------------------
+
+def test_empty_key_without_a_database_is_named_and_init_replaces_it(tmp_path, capsys):
+    write_key(tmp_path / KEY_FILE_NAME, b"", 0o600)
+    with pytest.raises(KeyProblem) as caught:
+        find_master_key(tmp_path, {})
+    assert str(caught.value) == MSG_KEY_EMPTY_NO_DATABASE.format(name=tmp_path / KEY_FILE_NAME)
+    result = initialise(tmp_path, clock=FakeClock(), environ={})
+    assert result.key_created and result.store_created
+    assert len(parse_key((tmp_path / KEY_FILE_NAME).read_bytes(), "k")) == 32
+    assert stat.S_IMODE((tmp_path / KEY_FILE_NAME).stat().st_mode) == 0o600
+
+
+def test_empty_key_with_a_database_is_never_replaced(tmp_path):
+    initialise(tmp_path, clock=FakeClock(), environ={})
+    write_key(tmp_path / KEY_FILE_NAME, b"", 0o600)
+    for attempt in (lambda: find_master_key(tmp_path, {}),
+                    lambda: initialise(tmp_path, clock=FakeClock(), environ={})):
+        with pytest.raises(KeyProblem) as caught:
+            attempt()
+        assert str(caught.value) == MSG_KEY_EMPTY.format(name=tmp_path / KEY_FILE_NAME)
+        assert "sauvegarde" not in str(caught.value)
+    assert (tmp_path / KEY_FILE_NAME).read_bytes() == b""  # the database's key is on paper, not here
+
+
+def test_a_key_is_written_through_a_temporary_file_and_linked(tmp_path, monkeypatch):
+    seen = []
+    real_link = os.link
+
+    def link(source, target, *args, **kwargs):
+        seen.append((os.path.dirname(source), os.path.getsize(source), stat.S_IMODE(os.stat(source).st_mode)))
+        return real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    path = create_key_file(tmp_path)
+    assert seen == [(str(tmp_path), 65, 0o600)]  # whole and private before it gets its name
+    assert sorted(p.name for p in tmp_path.iterdir()) == [KEY_FILE_NAME]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_key_that_cannot_be_written_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+
+    def no_room(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", no_room)
+    with pytest.raises(KeyProblem) as caught:
+        initialise(tmp_path, clock=FakeClock(), environ={})
+    monkeypatch.undo()
+    assert "plein" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    assert initialise(tmp_path, clock=FakeClock(), environ={}).key_created
+    assert (tmp_path / DB_FILE_NAME).exists()
