@@ -61,6 +61,7 @@ class Call:
     then: Callable[[Any], None] | None
     state: CallState = CallState.RUNNING
     wrote: bool = False
+    checking: bool = False     # a change got no answer: the flow is reading back whether it was made
     cancelled: threading.Event = field(default_factory=threading.Event)
     worker_done: threading.Event = field(default_factory=threading.Event)
     waiters: list[threading.Event] = field(default_factory=list)
@@ -111,6 +112,10 @@ class FlowRunner:
     @property
     def busy(self) -> bool:
         return self.current is not None
+
+    @property
+    def checking(self) -> bool:
+        return self.current is not None and self.current.checking
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -259,7 +264,11 @@ class FlowRunner:
         with call.lock:
             call.waiters.remove(done)
         if "error" in box:
-            raise box["error"]
+            error = box["error"]
+            if name in WRITES and getattr(error, "key", None) == UNKNOWN_KEY and not call.checking:
+                call.checking = True  # the flow reads back: "Nous vérifions si c'est fait."
+                self.post(self._notify)
+            raise error
         if "value" not in box:  # the deadline or the end of the session came first
             raise Unavailable(UNKNOWN_KEY if call.wrote else DEADLINE_KEY)
         return box["value"]

@@ -143,6 +143,10 @@ class KioskApp(App):
             self._say_line("ui.wait.line")
         elif not runner.busy and self.wait is not None:
             self.close_overlay(self.wait)
+        if runner.checking and self.wait is not None and not getattr(self.wait, "said_checking", False):
+            self.wait.said_checking = True
+            self.wait.checking()
+            self._say_line("ui.wait.checking")
         if runner.gave_up:
             runner.gave_up = False
             self.shell.show_banner("errors.unavailable.deadline", kind="error")

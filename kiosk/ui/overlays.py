@@ -272,7 +272,13 @@ class WaitOverlay(Overlay):
     icon_name = "clock"
 
     def body_items(self) -> list[Widget]:
-        return [Text(key="ui.wait.line", style="heading", on="surface")]
+        self.line = Text(key="ui.wait.line", style="heading", on="surface")
+        return [self.line]
+
+    def checking(self) -> None:
+        """A change got no answer: now the kiosk reads back whether it was made."""
+        self.line.set_text(key="ui.wait.checking")
+        self.body.paginate()
 
 
 # --- pictures for `kiosk shots` ----------------------------------------------------------------

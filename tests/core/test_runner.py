@@ -201,3 +201,85 @@ def test_an_unavailable_service_is_still_its_own_error(kiosk):
     runner.run(flow.start)
     settle(runner)
     assert flow.error_key == Unavailable.base_key
+
+
+class LostAnswer(Hanging):
+    """The change is made, then its answer is lost (a connection cut after the server did it)."""
+
+    def __init__(self, space, lose: set[str], times: int = 1) -> None:
+        super().__init__(space)
+        self.lose, self.times = lose, times
+
+    def __getattr__(self, name):
+        target = getattr(self.space, name)
+        if name not in self.lose:
+            return target
+
+        def call(*args, **kwargs):
+            target(*args, **kwargs)
+            if self.times > 0:
+                self.times -= 1
+                raise Unavailable(UNKNOWN_KEY)
+            return target(*args, **kwargs)
+
+        return call
+
+
+def flow_on(kiosk_parts, space, flow_class):
+    clock, session, _hanging, runner, _context = kiosk_parts
+    return runner, flow_class(FlowContext(GatedHealthSpace(space, runner), session))
+
+
+def test_a_code_whose_answer_was_lost_is_read_back_and_shown(kiosk):
+    from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
+
+    demo = kiosk[2].space
+    runner, flow = flow_on(kiosk, LostAnswer(demo, {"create_access_code"}), AccessCodeFlow)
+    checking = []
+    runner.add_listener(lambda r: checking.append(r.checking))
+    runner.run(flow.start)
+    settle(runner)
+    runner.run(lambda: flow.choose_duration(1))
+    settle(runner)
+    patient = kiosk[1].data[PATIENT_SESSION]
+    made = [c for c in demo.list_access_codes(patient) if not c.revoked]
+    assert flow.step is AccessCodeStep.CODE and flow.error_key is None
+    assert [flow.code] == [c.code.replace("-", "") for c in made]
+    assert True in checking  # "Nous vérifions si c'est fait." was asked for
+
+
+def test_a_code_that_was_not_made_after_all_says_nothing_was_sent(kiosk):
+    from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
+
+    class NotMade(Hanging):
+        def __getattr__(self, name):
+            if name == "create_access_code":
+                def refuse(*_a, **_k):
+                    raise Unavailable(UNKNOWN_KEY)
+                return refuse
+            return getattr(self.space, name)
+
+    runner, flow = flow_on(kiosk, NotMade(kiosk[2].space), AccessCodeFlow)
+    runner.run(flow.start)
+    settle(runner)
+    runner.run(lambda: flow.choose_duration(0))
+    settle(runner)
+    assert flow.step is AccessCodeStep.DURATION and flow.error_key == "errors.unavailable.not_sent"
+
+
+def test_a_reply_whose_answer_was_lost_is_sent_again_with_its_key_and_stored_once(kiosk):
+    from kiosk.core.flows.messages import MessagesFlow, MessagesStep
+
+    demo = kiosk[2].space
+    runner, flow = flow_on(kiosk, LostAnswer(demo, {"reply"}), MessagesFlow)
+    patient = kiosk[1].data[PATIENT_SESSION]
+    runner.run(flow.start)
+    settle(runner)
+    thread = flow.threads[0].id
+    before = len(demo.get_thread(patient, thread).messages)
+    for work in (lambda: flow.open_thread(thread), flow.reply,
+                 lambda: flow.choose_ready(flow.ready_answers[0]), flow.send):
+        runner.run(work)
+        settle(runner)
+    assert flow.step is MessagesStep.THREAD and flow.error_key is None and flow.notice_key
+    assert len(demo.get_thread(patient, thread).messages) == before + 1

@@ -17,10 +17,14 @@ import enum
 from datetime import datetime, timedelta
 
 from kiosk.core.audit import SubjectKind
+from kiosk.core.errors import Unavailable
 from kiosk.core.flows.base import SCOPE_ACCESS, Flow, action
 from kiosk.core.flows.summary import Activity
 from kiosk.core.models import ACCESS_CODE_GROUP, TemporaryAccessCode, format_access_code, normalise_access_code
 from kiosk.core.ports import ACCESS_CODE_DURATIONS
+from kiosk.core.runner import UNKNOWN_KEY
+
+NOT_SENT_KEY = "errors.unavailable.not_sent"
 
 TITLE_KEY = "flows.access_code.title"
 EXPLAIN_KEYS = (
@@ -123,7 +127,10 @@ class AccessCodeFlow(Flow):
             if not 0 <= duration < len(DURATIONS):
                 return False
             duration = DURATIONS[duration][0]
-        created = self._space.create_access_code(self._patient, duration)
+        try:
+            created = self._space.create_access_code(self._patient, duration)
+        except Unavailable as error:
+            created = self._made_after_all(error, duration)
         self.current = created
         self.active_codes = [created] + [c for c in self.active_codes if c.code != created.code]
         self._record(
@@ -132,6 +139,24 @@ class AccessCodeFlow(Flow):
         )
         self._go(AccessCodeStep.CODE)
         return True
+
+    def _made_after_all(self, error: Unavailable, duration: timedelta) -> TemporaryAccessCode:
+        """No answer after the code was asked for: read the active codes back. A new one with this
+        duration was made; none means it was not; when that cannot be known, the error stands."""
+        if error.key != UNKNOWN_KEY:
+            raise error
+        known = {normalise_access_code(c.code) for c in self.active_codes}
+        try:
+            now_active = self._space.list_access_codes(self._patient)
+        except Unavailable:
+            raise error from None
+        new = [c for c in now_active if normalise_access_code(c.code) not in known
+               and not c.revoked and c.duration == duration]
+        if len(new) == 1:
+            return new[0]
+        if not new:
+            raise Unavailable(NOT_SENT_KEY) from None
+        raise error
 
     @action("DURATION")
     def open_code(self, code: str) -> bool:

@@ -20,12 +20,13 @@ import enum
 from dataclasses import replace
 
 from kiosk.core.audit import SubjectKind
-from kiosk.core.errors import HealthSpaceError
+from kiosk.core.errors import HealthSpaceError, Unavailable
 from kiosk.core.flows.base import SCOPE_MESSAGES, Flow, InputProblem, action
 from kiosk.core.flows.documents import DocumentsFlow, PageCounter
 from kiosk.core.flows.summary import Activity
 from kiosk.core.models import Document, Message, MessageThread, new_idempotency_key
 from kiosk.core.ports import MAX_MESSAGE_LENGTH
+from kiosk.core.runner import UNKNOWN_KEY
 
 TITLE_KEY = "flows.messages.title"
 EMPTY_KEY = "flows.messages.empty"
@@ -210,7 +211,13 @@ class MessagesFlow(Flow):
         thread_id, body = self.thread.id, self.reply_text
         if self._pending is None or self._pending[:2] != (thread_id, body):
             self._pending = (thread_id, body, new_idempotency_key())
-        message = self._space.reply(self._patient, thread_id, body, idempotency_key=self._pending[2])
+        try:
+            message = self._space.reply(self._patient, thread_id, body, idempotency_key=self._pending[2])
+        except Unavailable as error:
+            if error.key != UNKNOWN_KEY:
+                raise
+            # no answer after sending: the same key again tells sent (the stored message) from not sent
+            message = self._space.reply(self._patient, thread_id, body, idempotency_key=self._pending[2])
         if all(m.id != message.id for m in self.thread.messages):
             self.thread = replace(self.thread, messages=self.thread.messages + (message,))
         self._record(Activity.MESSAGE_SENT, SubjectKind.MESSAGE, message.id)

@@ -13,6 +13,7 @@ from typing import Any
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.flows.messages import REPLY_LANGUAGE, MessagesStep
+from kiosk.core.runner import UNKNOWN_KEY
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act
 from kiosk.ui.keyboard import Keyboard
@@ -247,7 +248,7 @@ class ConfirmScreen(MessagesScreen):
         flow = self.flow
         if not flow.error_key or not hasattr(self, "send_button"):
             return
-        if flow.can_retry:
+        if flow.can_retry and flow.error_key != UNKNOWN_KEY:  # unknown: its own sentence, never "not sent"
             self.app.shell.show_banner("screens.messages.not_sent", kind="error")
             self.send_button.label.set_text(key="screens.messages.retry")
             self.send_button.refresh()
