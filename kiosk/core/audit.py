@@ -30,6 +30,10 @@ class AuditAction(str, enum.Enum):
     HELPER_ADDED = "helper.added"
     HELPER_DISABLED = "helper.disabled"
     HELPER_PIN_CHANGED = "helper.pin_changed"
+    HELPER_ENABLED = "helper.enabled"
+    HELPER_UNLOCKED = "helper.unlocked"
+    HELPER_REMOVED = "helper.removed"
+    HELPER_TOTP_SET = "helper.totp_set"  # a second factor enrolled (or replaced)
 
     CONSENT_GIVEN = "consent.given"
     CONSENT_WITHDRAWN = "consent.withdrawn"

@@ -2,6 +2,10 @@
 
 The version table records which have run. To change the schema, append a new
 (version, script) pair; never edit a script that has shipped.
+
+- 1: helper accounts, the audit journal and its head, stored settings.
+- 2: helper accounts: a lock that only an administrator lifts (after 15 failures), and the
+  optional second factor (TOTP secret, and the last time step accepted, so a code is good once).
 """
 
 from __future__ import annotations
@@ -57,6 +61,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             value      TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
+        """,
+    ),
+    (
+        2,
+        """
+        ALTER TABLE helper ADD COLUMN held_for_admin INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE helper ADD COLUMN totp_secret TEXT;
+        ALTER TABLE helper ADD COLUMN totp_last_step INTEGER;
         """,
     ),
 )
