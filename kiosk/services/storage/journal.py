@@ -6,8 +6,14 @@ UPDATE, DELETE and out-of-order INSERT with triggers; the chain catches what
 is done behind those triggers (edited, deleted, inserted or reordered rows),
 and a sealed head row catches the removal of the last entries.
 
+The chain starts with the STORE_CREATED entry (seq 1) and ends with the sealed
+head: a journal that was emptied, or whose tables were dropped (and maybe
+created again, empty), is reported as altered, never as "intact, 0 entries".
+
 What the chain cannot catch: someone holding the key, or a whole older copy
-of the file put back in place. Export the journal off the kiosk regularly.
+of the file put back in place. For the latter, the head is also written
+outside the store at each session end (witness.py) and compared by
+`kiosk admin audit verify`. Export the journal off the kiosk regularly.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
@@ -30,12 +37,21 @@ from kiosk.core.audit import (
     check_fingerprints,
 )
 from kiosk.core.clock import Clock
+from kiosk.services.storage.errors import StoreError
 from kiosk.services.storage.keys import KeyMaterial
 from kiosk.services.storage.migrations import GUARD_TRIGGERS
-from kiosk.services.storage.store import Store
+from kiosk.services.storage.store import DatabaseError, Store
 
 GENESIS_MAC = "0" * 64
 _SEP = "\x1f"
+JOURNAL_TABLES = ("audit", "audit_head")
+
+
+@dataclass(frozen=True)
+class JournalReport(VerifyReport):
+    """A VerifyReport that also names a journal table found missing ("audit" or "audit_head")."""
+
+    missing_table: str | None = None
 
 
 def _canonical(value) -> str:
@@ -132,8 +148,35 @@ class SqlJournal:
             yield _canonical(entry.as_dict())
 
     # -- checking ------------------------------------------------------------
+    def head(self) -> tuple[int, str] | None:
+        """The sealed head: the last entry's sequence number and MAC (None before the first entry)."""
+        row = self._store.connection().execute("SELECT seq, mac FROM audit_head WHERE id = 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def stored_macs(self) -> Iterator[tuple[int, str]]:
+        """(seq, MAC) of every entry, in order: what the witness is compared with."""
+        for seq, mac in self._store.connection().execute("SELECT seq, mac FROM audit ORDER BY seq"):
+            yield int(seq), str(mac)
+
     def verify(self) -> VerifyReport:
-        db = self._store.connection()
+        """Check the whole chain, from the STORE_CREATED entry (seq 1) to the sealed head.
+
+        Never raises for a journal that was tampered with (missing or recreated tables
+        included): that is a report. A file or disk fault is a StoreError with its sentence.
+        """
+        try:
+            return self._verify(self._store.connection())
+        except DatabaseError as error:
+            told = self._store.explain(error)
+            if isinstance(told, StoreError):
+                raise told from None
+            # the tables are there, but not as the kiosk made them (columns dropped or renamed)
+            return JournalReport(0, 1, BreakReason.ALTERED)
+
+    def _verify(self, db) -> VerifyReport:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "audit" not in tables:
+            return JournalReport(0, 1, BreakReason.TRUNCATED, missing_table="audit")
         rows = db.execute(
             "SELECT seq, at, action, subjects, details, prev_mac, mac FROM audit ORDER BY seq"
         ).fetchall()
@@ -146,6 +189,7 @@ class SqlJournal:
             good = (
                 prev_mac == prev
                 and _known_action(action)
+                and (seq != 1 or action == AuditAction.STORE_CREATED.value)  # the journal's birth
                 and all(isinstance(v, str) for v in (at, subjects, details, prev_mac, mac))
                 and hmac.compare_digest(str(mac), self._mac(seq, at, action, subjects, details, prev_mac))
             )
@@ -153,19 +197,21 @@ class SqlJournal:
                 return VerifyReport(checked, seq, BreakReason.ALTERED)
             prev, expected, checked = mac, expected + 1, checked + 1
         last = expected - 1
+        if "audit_head" not in tables:
+            return JournalReport(checked, last + 1, BreakReason.TRUNCATED, missing_table="audit_head")
         head = db.execute("SELECT seq, mac, seal FROM audit_head WHERE id = 1").fetchone()
         if head is None:
-            if last:
-                return VerifyReport(checked, last + 1, BreakReason.TRUNCATED)
-        else:
-            head_seq, head_mac, seal = head
-            sealed = isinstance(seal, str) and hmac.compare_digest(seal, self._seal(head_seq, head_mac))
-            if not sealed or not isinstance(head_seq, int) or head_seq > last:
-                return VerifyReport(checked, last + 1, BreakReason.TRUNCATED)
-            if head_seq < last:
-                return VerifyReport(checked, head_seq + 1, BreakReason.ALTERED)
-            if head_mac != prev:
-                return VerifyReport(checked, last, BreakReason.ALTERED)
+            # No head: the last entries may be gone with it, and a journal with no entry at all
+            # was emptied (every store is born with its STORE_CREATED entry).
+            return VerifyReport(checked, last + 1, BreakReason.TRUNCATED)
+        head_seq, head_mac, seal = head
+        sealed = isinstance(seal, str) and hmac.compare_digest(seal, self._seal(head_seq, head_mac))
+        if not sealed or not isinstance(head_seq, int) or head_seq > last:
+            return VerifyReport(checked, last + 1, BreakReason.TRUNCATED)
+        if head_seq < last:
+            return VerifyReport(checked, head_seq + 1, BreakReason.ALTERED)
+        if head_mac != prev:
+            return VerifyReport(checked, last, BreakReason.ALTERED)
         triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         if not GUARD_TRIGGERS <= triggers:
             return VerifyReport(checked, None, BreakReason.GUARDS_REMOVED)

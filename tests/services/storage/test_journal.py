@@ -221,6 +221,54 @@ def test_untouched_journal_stays_intact_across_opens(state, filled):
     assert verify(state).checked == filled
 
 
+# -- emptied, dropped, reborn: never "intact, 0 entries" ------------------------------------------
+def test_an_emptied_journal_is_truncated_from_the_first_entry(state, filled):
+    tamper(state, "DELETE FROM audit", "DELETE FROM audit_head")
+    report = verify(state)
+    assert (report.ok, report.checked, report.first_broken, report.reason) == (False, 0, 1, BreakReason.TRUNCATED)
+
+
+def test_dropped_tables_are_a_report_not_an_exception(state, filled):
+    tamper(state, "DROP TABLE audit_head", keep_guards=False)
+    report = verify(state)
+    assert report.reason is BreakReason.TRUNCATED and report.missing_table == "audit_head"
+    assert report.checked == filled
+    tamper(state, "DROP TABLE audit", keep_guards=False)
+    report = verify(state)
+    assert (report.first_broken, report.reason, report.missing_table) == (1, BreakReason.TRUNCATED, "audit")
+
+
+def test_a_journal_that_does_not_start_with_the_store_creation(state, clock):
+    with open_installed(state, clock=clock, environ={}) as storage:
+        storage.journal.append(AuditAction.SESSION_STARTED)
+    tamper(state, "DELETE FROM audit WHERE seq = 1")
+    report = verify(state)
+    assert (report.first_broken, report.reason) == (1, BreakReason.MISSING)
+
+
+def test_a_first_entry_rewritten_with_the_key_as_another_action(state, clock):
+    from kiosk.services.storage import KeyMaterial, find_master_key
+    from kiosk.services.storage.journal import GENESIS_MAC, SqlJournal
+
+    keys = KeyMaterial.from_master(find_master_key(state, {}).master)
+    with open_installed(state, clock=clock, environ={}) as storage:
+        forger = SqlJournal(storage.store, keys, clock)
+        at, subjects, details = storage.store.connection().execute(
+            "SELECT at, subjects, details FROM audit WHERE seq = 1").fetchone()
+    mac = forger._mac(1, at, "session.started", subjects, details, GENESIS_MAC)
+    tamper(state, ("UPDATE audit SET action = 'session.started', mac = ? WHERE seq = 1", (mac,)),
+           ("UPDATE audit_head SET mac = ?, seal = ? WHERE id = 1", (mac, forger._seal(1, mac))))
+    report = verify(state)
+    assert (report.first_broken, report.reason) == (1, BreakReason.ALTERED)
+
+
+def test_head_and_stored_macs(storage, clock):
+    first = next(iter(storage.journal.entries()))
+    entry = storage.journal.append(AuditAction.SESSION_STARTED)
+    assert storage.journal.head() == (entry.seq, entry.mac)
+    assert list(storage.journal.stored_macs()) == [(first.seq, first.mac), (entry.seq, entry.mac)]
+
+
 # -- no personal data -----------------------------------------------------------
 def test_no_name_identifier_or_title_in_journal_or_export(state, clock):
     storage = open_installed(state, clock=clock, environ={})
