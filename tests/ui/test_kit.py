@@ -62,3 +62,34 @@ def test_shots_command_line_needs_a_display(tmp_path):
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
     assert "xvfb-run" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_pilot_settles_frames_without_drawing_and_without_sleeping(pilot, monkeypatch, tmp_path):
+    """pump() runs the clock, the touches and the layout but draws nothing; pixels only on demand."""
+    from kivy.base import EventLoop
+    from kivy.clock import Clock
+
+    def slept(*_args):
+        raise AssertionError("the clock slept to honour maxfps")
+
+    monkeypatch.setattr(Clock, "usleep", slept)
+    window = EventLoop.window
+    flips = []
+
+    def count(*_args):
+        flips.append(1)
+
+    window.bind(on_flip=count)
+    try:
+        pilot.tap("Commencer")
+        assert pilot.app.nav.current.name == "home"
+        start = pilot.button("bar.help")
+        assert start.width > 0 and start.to_window(*start.pos)[1] >= 0   # laid out
+        assert flips == []
+        shot = Image.open(pilot.screenshot(tmp_path / "home.png")).convert("RGB")
+        assert shot.size == (1920, 1080) and len(shot.getcolors(1 << 16) or range(1 << 16)) > 2   # real pixels
+        assert flips == []
+        pilot.draw()
+        assert flips == [1]
+    finally:
+        window.unbind(on_flip=count)
