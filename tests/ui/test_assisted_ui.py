@@ -381,3 +381,112 @@ def test_band_goes_with_the_session_timeout(pilot, helper, clean_space):
 def test_identity_from_storage_account(helper):
     identity = HelperIdentity.of(helper)
     assert identity.display_name == DEMO_HELPER_NAME and DEMO_HELPER_NAME not in repr(identity)
+
+
+# -- a helper with a second factor, and locks said as they are ----------------------------------
+
+TOTP_HELPER, TOTP_PIN = "3003", "468024"
+
+
+def fresh_helper(store, identifier: str, pin: str, **kw):
+    if store.helpers.get(identifier) is not None:  # the store lives as long as the test run
+        store.helpers.remove(identifier)
+    return store.helpers.add(identifier, "Paul Test", "Pharmacie du Port", pin, **kw)
+
+
+def test_a_totp_helper_signs_in_with_the_code_on_the_same_pad(pilot, clean_space):
+    import pyotp
+
+    from kiosk.services.storage.helper_accounts import new_totp_secret
+
+    app = pilot.app
+    store = app.services.store
+    secret = new_totp_secret()
+    fresh_helper(store, TOTP_HELPER, TOTP_PIN, totp_secret=secret)
+    sign_in_helper(pilot, TOTP_HELPER, TOTP_PIN)
+    # the PIN is right: a third step, on the same pad, before anything starts
+    assert app.nav.current.name == "assisted.helper_code"
+    assert "Tapez le code de votre application." in pilot.texts()
+    assert "Étape 3 sur 3" in pilot.texts(everywhere=True)
+    assert all(f"pad.{d}" in names(pilot) for d in "0123456789")
+    assert assisted_session(app) is None and not band_shown(pilot)
+
+    right = pyotp.TOTP(secret).at(app.clock.now())
+    wrong = "000000" if right != "000000" else "111111"
+    type_digits(pilot, wrong[:3])
+    pilot.tap("assisted.ok")
+    assert "Le code a 6 chiffres : continuez à taper." in pilot.texts() and "3 chiffres tapés." in pilot.texts()
+    pilot.tap("pad.clear")
+    type_digits(pilot, wrong)
+    pilot.tap("assisted.ok")
+    assert app.nav.current.name == "assisted.helper_code"  # another try, without the PIN again
+    assert "Code faux : tapez le code affiché maintenant." in pilot.texts()
+
+    type_digits(pilot, right)
+    spoken = app.describe().spoken_text(app.look.catalog)
+    assert not any(right in t for t in pilot.texts(everywhere=True)) and right not in spoken
+    assert "6 chiffres tapés." in pilot.texts()
+    pilot.tap("assisted.ok")
+    assert app.nav.current.name == "sign_in"
+    assisted = assisted_session(app)
+    assert assisted is not None and assisted.helper.display_name == "Paul Test"
+    signed_in = [e for e in store.journal.entries() if e.action is AuditAction.HELPER_SIGNED_IN][-1]
+    assert dict(signed_in.details) == {"mode": "totp"}
+
+
+def test_the_demo_helper_has_no_second_factor(pilot, helper):
+    assert not helper.totp
+    sign_in_helper(pilot)
+    assert pilot.app.nav.current.name == "sign_in"
+
+
+def set_failures(store, identifier: str, failures: int) -> None:
+    """Behind the screens' back: the failures counted so far, so one more tap reaches a lock."""
+    with store.store.transaction() as db:
+        db.execute("UPDATE helper SET failed_count = ?, locked_until = NULL, held_for_admin = 0 "
+                   "WHERE identifier = ?", (failures, identifier))
+
+
+def test_the_lock_message_follows_the_real_duration(pilot):
+    app = pilot.app
+    store = app.services.store
+    fresh_helper(store, "3004", "246813")
+    set_failures(store, "3004", 9)
+    sign_in_helper(pilot, "3004", "975310")  # the tenth failure: one hour
+    assert "Compte bloqué 1 heure : trop de codes faux." in pilot.texts()
+    set_failures(store, "3004", 4)
+    pilot.tap("pad.clear")
+    type_digits(pilot, "975310")
+    pilot.tap("assisted.ok")  # the fifth: five minutes
+    assert "Compte bloqué 5 minutes : trop de codes faux." in pilot.texts()
+    set_failures(store, "3004", 14)
+    type_digits(pilot, "975310")
+    pilot.tap("assisted.ok")  # the fifteenth: until the administrator unlocks it
+    message = "Compte bloqué après trop de codes faux : demandez à l'administrateur."
+    assert message in pilot.texts()
+    type_digits(pilot, "246813")
+    pilot.tap("assisted.ok")  # even the right PIN
+    assert message in pilot.texts() and assisted_session(app) is None
+    store.helpers.unlock("3004")
+    type_digits(pilot, "246813")
+    pilot.tap("assisted.ok")
+    assert app.nav.current.name == "sign_in"
+
+
+def test_a_code_too_late_goes_back_to_the_pin(pilot):
+    from kiosk.services.storage.helper_accounts import new_totp_secret
+
+    app = pilot.app
+    store = app.services.store
+    fresh_helper(store, "3005", TOTP_PIN, totp_secret=new_totp_secret())
+    sign_in_helper(pilot, "3005", TOTP_PIN)
+    assert app.nav.current.name == "assisted.helper_code"
+    store.helpers.forget_tickets()  # as if the few minutes were over
+    type_digits(pilot, "123456")
+    pilot.tap("assisted.ok")
+    assert app.nav.current.name == "assisted.helper_pin"
+    assert "Temps dépassé : tapez de nouveau votre code PIN." in pilot.texts()
+    assert "0 chiffre tapé." in pilot.texts()
+    pilot.tap("assisted.change_identifier")
+    pilot.tap("assisted.cancel")
+    assert app.nav.current.name == "welcome" and app.session.data == {}

@@ -1,8 +1,10 @@
-"""Helper sign-in ("Espace accompagnant"): the identifier, then the PIN, on the large number pad.
+"""Helper sign-in ("Espace accompagnant"): the identifier, then the PIN, on the large number pad,
+and for a helper with a second factor, the 6-digit code of their authenticator app, on the same pad.
 
-The PIN is never shown (● ● ○ and "3 chiffres tapés.") and never spoken. The storage checks
-the identifier and PIN (Argon2id, lockout after repeated failures) and journals the attempt.
-What is typed lives in the session's data (wiped with it) until the helper is signed in.
+The PIN and the code are never shown (● ● ○ and "3 chiffres tapés.") and never spoken. The storage
+checks them (Argon2id, TOTP, a lockout that escalates) and journals the attempt; a lock is said
+with its real duration, or as one for the administrator to lift. What is typed lives in the
+session's data (wiped with it) until the helper is signed in.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ from kiosk.ui.widgets import Banner, Button, Text
 STATE_KEY = "ui.assisted.helper_sign_in"
 IDENTIFIER_MAX = 40
 PIN_MIN, PIN_MAX = 6, 12
+CODE_DIGITS = 6  # the second factor's code (TOTP)
 
 
 @dataclass
 class Typed:
     identifier: str = ""
     pin: str = field(default="", repr=False)
+    code: str = field(default="", repr=False)
+    ticket: str | None = field(default=None, repr=False)  # between a right PIN and the code
     error_key: str | None = None
     error_values: dict = field(default_factory=dict)
     last_touch: float = 0.0
@@ -132,6 +137,27 @@ class HelperPadScreen(SignInScreen):
     def fail(self, key: str, **values: Any) -> None:
         self.state.error_key, self.state.error_values = key, values
 
+    def fail_n(self, stem: str, n: int) -> None:
+        # a plural stem: n is at least 1 here, where French and English agree (1: one, else other)
+        self.fail(f"{stem}.{'one' if n == 1 else 'other'}", n=n)
+
+    def fail_locked(self, result: Any) -> None:
+        """The lock as it really is: minutes, hours, or until the administrator lifts it."""
+        if getattr(result, "held_for_admin", False) or result.locked_until is None:
+            self.fail("assisted_ui.sign_in.locked_admin")
+            return
+        seconds = (result.locked_until - self.app.clock.now()).total_seconds()
+        minutes = max(1, math.ceil(seconds / 60))
+        if minutes >= 60:
+            self.fail_n("assisted_ui.sign_in.locked_hours", math.ceil(minutes / 60))
+        else:
+            self.fail_n("assisted_ui.sign_in.locked", minutes)
+
+    def signed_in(self, helper: Any) -> None:
+        drop(self.app)
+        start_assisted(self.app, helper)
+        self.app.nav.show("sign_in", remember=False)
+
 
 @screen("assisted.helper_sign_in", order=12)
 class HelperIdentifierScreen(HelperPadScreen):
@@ -227,7 +253,7 @@ class HelperPinScreen(HelperPadScreen):
 
     def change_identifier(self) -> None:
         self.touched()
-        self.state.pin, self.state.error_key = "", None
+        self.state.pin, self.state.code, self.state.ticket, self.state.error_key = "", "", None, None
         self.app.nav.show("assisted.helper_sign_in", remember=False)
 
     def submit(self) -> None:
@@ -246,29 +272,102 @@ class HelperPinScreen(HelperPadScreen):
             return
         status = result.status.value
         if result.ok and result.helper is not None:
-            drop(self.app)
-            start_assisted(self.app, result.helper)
-            self.app.nav.show("sign_in", remember=False)
+            self.signed_in(result.helper)
+            return
+        if status == "code_needed":  # a second factor: its code, on the same pad
+            state.ticket, state.code, state.error_key = result.ticket, "", None
+            self.app.nav.show("assisted.helper_code", remember=False)
             return
         if status == "locked":
-            seconds = (result.locked_until - self.app.clock.now()).total_seconds() if result.locked_until else 60
-            minutes = max(1, math.ceil(seconds / 60))
-            self.fail_n("assisted_ui.sign_in.locked", minutes)
+            self.fail_locked(result)
         elif status == "disabled":
             self.fail("assisted_ui.sign_in.disabled")
         else:  # a wrong PIN or an unknown identifier: the same sentence, another try
             self.fail("assisted_ui.sign_in.wrong")
         self.app.nav.show(self.name, remember=False)
 
-    def fail_n(self, stem: str, n: int) -> None:
-        # a plural stem: n is at least 1 here, where French and English agree (1: one, else other)
-        self.fail(f"{stem}.{'one' if n == 1 else 'other'}", n=n)
-
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
         ensure_demo_helper(app)
         state = typed(app)
         state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, DEMO_HELPER_PIN[:3]
+        return {}
+
+
+@screen("assisted.helper_code", order=14)
+class HelperCodeScreen(HelperPinScreen):
+    """The third step, for a helper with a second factor: the code of their authenticator app."""
+
+    max_digits = CODE_DIGITS
+
+    def fill(self) -> None:
+        self.step = (3, 3)
+        self.dots = CodeDots(len(self.state.code), CODE_DIGITS)
+        self.typed_text = Text(raw=self.typed_words(), style=self.words_style if self.large else "body")
+        if not (self.notes or self.large):
+            self.words.append(Text(key="assisted_ui.sign_in.code_why"))
+        self.prompt(Text(key="assisted_ui.sign_in.code_short" if self.large else "assisted_ui.sign_in.code",
+                         style=self.words_style if self.large else "strong"))
+        self.words += [self.dots, self.typed_text]
+        self.add_secondary(Button("assisted_ui.sign_in.change_identifier", "back", kind="secondary", main=True,
+                                  name="assisted.change_identifier", on_activate=self.change_identifier))
+        self.with_pad(self.words)
+        self.add_action(Button("assisted_ui.sign_in.ok", "check", kind="primary", name="assisted.ok",
+                               on_activate=self.submit))
+
+    def dots_total(self) -> int:
+        return CODE_DIGITS
+
+    def digits(self) -> str:
+        return self.state.code
+
+    def set_digits(self, value: str) -> None:
+        self.state.code = value
+
+    def typed_words(self) -> str:
+        """"3 chiffres tapés.": how many, never which."""
+        return look().catalog.tr_n("assisted_ui.sign_in.typed", len(self.state.code))
+
+    def show_typed(self) -> None:
+        self.dots.set_count(len(self.state.code), CODE_DIGITS)
+        self.typed_text.set_text(raw=self.typed_words())
+
+    def submit(self) -> None:
+        self.touched()
+        state = self.state
+        if len(state.code) < CODE_DIGITS:
+            self.fail("assisted_ui.sign_in.code_too_short")
+            self.app.nav.show(self.name, remember=False)
+            return
+        code, state.code = state.code, ""
+        try:
+            result = self.app.services.store.helpers.verify_code(state.ticket, code)
+        except Exception:  # the store cannot answer: said plainly, never raised at the person
+            self.fail("assisted_ui.sign_in.unavailable")
+            self.app.nav.show(self.name, remember=False)
+            return
+        status = result.status.value
+        if result.ok and result.helper is not None:
+            self.signed_in(result.helper)
+            return
+        if status == "wrong_code":  # another try at the code, the PIN still good
+            self.fail("assisted_ui.sign_in.wrong_code")
+            self.app.nav.show(self.name, remember=False)
+            return
+        state.ticket, state.pin = None, ""  # anything else: back to the PIN, with what happened
+        if status == "locked":
+            self.fail_locked(result)
+        elif status == "disabled":
+            self.fail("assisted_ui.sign_in.disabled")
+        else:  # the few minutes between PIN and code are over
+            self.fail("assisted_ui.sign_in.code_expired")
+        self.app.nav.show("assisted.helper_pin", remember=False)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        ensure_demo_helper(app)
+        state = typed(app)
+        state.identifier, state.code, state.ticket = DEMO_HELPER_IDENTIFIER, "135", None
         return {}
 
 
