@@ -138,6 +138,26 @@ def _journal_session(session: Session, journal) -> None:
     ))
 
 
+def _witness_session_end(session: Session, store) -> None:
+    """At each session end, after its entry, the journal's head also goes outside the store
+    (a log line and the witness file: kiosk/services/storage/witness.py). A failed write never
+    stops the session from ending: it is logged."""
+    log = logging.getLogger("kiosk")
+
+    def record(_session) -> None:
+        if isinstance(store, Lazy) and not store.ready:
+            return
+        write = getattr(real(store), "record_head", None)
+        if write is None:
+            return
+        try:
+            write()
+        except Exception as error:
+            log.error("audit head not written outside the store: %s", type(error).__name__)
+
+    session.on_end.append(record)
+
+
 def guarded_journal(store):
     """The journal as everything in a session writes it: a change is made only when the store's disk
     can take its entry."""
@@ -201,6 +221,7 @@ def build_services(
     backend = Lazy(lambda: build_backend(settings, backend_clock or clock))  # one clock for all
     journal = guarded_journal(store)
     _journal_session(session, journal)
+    _witness_session_end(session, store)
     _forget_on_end(session, backend)
     from kiosk.core.runner import FlowRunner
 

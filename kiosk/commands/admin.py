@@ -121,6 +121,11 @@ def run_init(args: argparse.Namespace) -> int:
         print(f"Base chiffrée créée : {result.database}.")
     else:
         print(f"Base existante vérifiée : {result.database}.")
+    if result.witness is not None:
+        if result.witness_append_only:
+            print(f"Témoin du journal : {result.witness} (protégé, ajout seul).")
+        else:
+            print(f"Témoin du journal : {result.witness} ; protégez-le avec « sudo chattr +a {result.witness} ».")
     if result.key_created:
         print("Gardez une copie de la clé en lieu sûr : sans elle, la base ne peut plus être lue.")
     print("La borne est prête. Ajoutez un aidant avec « kiosk admin helper add ».")

@@ -3,19 +3,21 @@ or ephemeral (demo: a throw-away encrypted store, removed on close)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from kiosk.core.audit import AuditAction
 from kiosk.core.clock import Clock, SystemClock
+from kiosk.services.storage import faults, witness
+from kiosk.services.storage.errors import StoreError
 from kiosk.services.storage.helper_accounts import HelperAccounts
 from kiosk.services.storage.journal import SqlJournal
-from kiosk.services.storage import faults
 from kiosk.services.storage.keys import (
     KEY_FILE_NAME,
     KeyMaterial,
@@ -28,7 +30,7 @@ from kiosk.services.storage.keys import (
     sync_folder,
 )
 from kiosk.services.storage.migrations import LATEST_VERSION
-from kiosk.services.storage.store import DB_FILE_NAME, Store
+from kiosk.services.storage.store import DB_FILE_NAME, DatabaseError, Store
 from kiosk.services.storage.stored_settings import StoredSettings
 
 
@@ -51,6 +53,45 @@ class Storage:
         self.store.close()
         if self._cleanup is not None:
             self._cleanup()
+
+    # -- the witness of the journal's head, outside the store (witness.py) ----------------------
+    def record_head(self) -> tuple[int, str] | None:
+        """Write the journal's head outside the store (a log line, a line in the witness file).
+
+        Called at each session end. Nothing for a demo store, which is thrown away.
+        Raises OSError or StoreError when it cannot be written: the caller logs it.
+        """
+        if self.key_source == "memory":
+            return None
+        head = self.journal.head()
+        if head is None:
+            return None
+        witness.record_head(self.path.parent, *head)
+        if not self.settings.get(witness.WITNESS_SETTING):
+            self.settings.set(witness.WITNESS_SETTING, True)  # from now on, a missing witness is seen
+        return head
+
+    def check_witness(self, last: int, extra: Sequence[tuple[int, str]] = ()) -> witness.WitnessCheck:
+        """Compare the journal, verified up to entry `last`, with its witness (and `extra` heads)."""
+        return witness.check(self.journal, last, self.path.parent, expected=self._witness_expected(), extra=extra)
+
+    def _witness_expected(self) -> bool:
+        """Has this store had a witness? Its setting says so, and so does its chained journal
+        (the settings.changed entry of that setting), which outlives the setting row."""
+        try:
+            if self.settings.get(witness.WITNESS_SETTING):
+                return True
+            marker = json.dumps({"setting": witness.WITNESS_SETTING.replace(".", "_")}, separators=(",", ":"))
+            row = self.store.connection().execute(
+                "SELECT 1 FROM audit WHERE action = ? AND details = ? LIMIT 1",
+                (AuditAction.SETTINGS_CHANGED.value, marker),
+            ).fetchone()
+            return row is not None
+        except DatabaseError as error:
+            told = self.store.explain(error)
+            if isinstance(told, StoreError):
+                raise told from None
+            return True  # the settings table was tampered with: the witness is required
 
     def __enter__(self) -> "Storage":
         return self
@@ -110,6 +151,8 @@ class InitResult:
     key_created: bool
     store_created: bool
     database: Path
+    witness: Path | None = None  # the witness file, when it could be created
+    witness_append_only: bool | None = None  # None: this file system has no such attribute
 
 
 def initialise(
@@ -150,7 +193,12 @@ def initialise(
         if key_created:  # a key for a database that was not made: the next run makes both again
             _remove_quietly(key_file)
         raise
-    return InitResult(loaded, key_created, store_created, database)
+    try:  # the witness file now, so root can make it append-only before the kiosk ever runs
+        witness_file = witness.start_witness(state_dir)
+    except OSError:
+        return InitResult(loaded, key_created, store_created, database)  # made at the first session end
+    return InitResult(loaded, key_created, store_created, database, witness_file,
+                      witness.append_only(witness_file))
 
 
 def _database_files(path: Path) -> list[Path]:
