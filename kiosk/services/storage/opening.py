@@ -67,8 +67,11 @@ class Storage:
         if head is None:
             return None
         witness.record_head(self.path.parent, *head)
-        if not self.settings.get(witness.WITNESS_SETTING):
-            self.settings.set(witness.WITNESS_SETTING, True)  # from now on, a missing witness is seen
+        try:
+            if not self.settings.get(witness.WITNESS_SETTING):
+                self.settings.set(witness.WITNESS_SETTING, True)  # from now on, a missing witness is seen
+        except StoreError as error:  # the head is out; the mark is tried again at the next session end
+            witness.log.warning("witness mark not stored: %s", type(error).__name__)
         return head
 
     def check_witness(self, last: int, extra: Sequence[tuple[int, str]] = ()) -> witness.WitnessCheck:

@@ -179,3 +179,54 @@ def test_the_log_says_nothing_but_the_number_and_the_mac(state, clock):
     assert len(lines) == 1
     seq, mac = parse_heads(lines[0])[0]
     assert lines[0] == f"<6>kiosk.audit: audit head {seq} {mac}"
+
+
+@needs_root
+def test_a_full_disk_at_session_end(tmp_path, clock, caplog):
+    from .disks import Filler, small_disk
+
+    with small_disk(tmp_path / "disk") as disk:
+        state = disk / "state"
+        initialise(state, clock=clock, environ={})
+        services = installed_services(state, clock)
+        try:
+            services.session.start()
+            services.session.end()  # a first head, and the store's mark that it has a witness
+            head = services.store.journal.head()
+            Filler(disk).fill()
+            services.session.start()
+            with caplog.at_level(logging.INFO):
+                services.session.end()
+            assert services.session.end_reason is not None
+            assert services.journal.down and services.journal.cause == "full"
+            assert [r.getMessage() for r in caplog.records if r.name == "kiosk.audit"] == [head_line(*head)]
+        finally:
+            services.close()
+        # the line still fitted in the witness's last block; the store's head did not move
+        assert read_heads(state / WITNESS_FILE_NAME)[-1] == head
+
+
+@needs_root
+def test_a_witness_that_cannot_grow_never_stops_the_session_end(tmp_path, clock, caplog):
+    from .disks import Filler, small_disk
+
+    with small_disk(tmp_path / "disk") as disk:
+        state = disk / "state"
+        initialise(state, clock=clock, environ={})
+        services = installed_services(state, clock)
+        try:
+            services.session.start()
+            services.session.end()
+            witness = state / WITNESS_FILE_NAME
+            with open(witness, "a") as handle:  # fill the witness's last block to the brim
+                handle.write("#" * (4096 - witness.stat().st_size % 4096 - 1) + "\n")
+            Filler(disk).fill()
+            services.session.start()
+            with caplog.at_level(logging.INFO):
+                services.session.end()
+            assert services.session.end_reason is not None
+            errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+            assert "audit head not written outside the store: OSError" in errors
+            assert any(r.name == "kiosk.audit" for r in caplog.records)  # the log line went out first
+        finally:
+            services.close()
