@@ -96,15 +96,34 @@ def default_preferences(settings: Settings) -> Preferences:
     )
 
 
-def build_backend(settings: Settings, clock: Clock):
-    """The HealthSpace in use: the demo's fictional patients, or a FHIR server, on the kiosk's clock."""
+def build_backend(settings: Settings, clock: Clock, store: Any = None):
+    """The HealthSpace in use: the demo's fictional patients, or a FHIR server, on the kiosk's clock.
+
+    With `store`, the patients' sign-in lockouts are kept in it, so they survive a restart
+    (the demo's throw-away store: for as long as the process runs)."""
+    attempts = sign_in_attempts(store, clock) if store is not None else None
     if settings.is_demo:
         from kiosk.services.backend.demo import DemoHealthSpace
 
-        return DemoHealthSpace(clock)
+        return DemoHealthSpace(clock, attempts=attempts)
     from kiosk.services.backend.fhir import make_fhir_backend
 
-    return make_fhir_backend(settings, clock)
+    return make_fhir_backend(settings, clock, attempts=attempts)
+
+
+def sign_in_attempts(store: Any, clock: Clock):
+    """The patients' wrong codes and lockouts, by keyed fingerprint, in the encrypted store;
+    in memory (and said in the log) if the store cannot give its fingerprint key."""
+    from kiosk.core.sign_in_attempts import SignInAttempts
+    from kiosk.services.storage.sign_in_locks import StoredSignInLocks
+
+    locks = StoredSignInLocks(real(store).store, clock)
+    try:
+        key = locks.key()
+    except Exception as error:
+        logging.getLogger("kiosk").error("sign-in lockouts kept in memory only: %s", type(error).__name__)
+        return SignInAttempts(clock.now)
+    return SignInAttempts(clock.now, locks, key=key)
 
 
 def build_store(settings: Settings, clock: Clock):
@@ -218,7 +237,7 @@ def build_services(
     store = Lazy(lambda: build_store(settings, clock))
     if not settings.is_demo:
         store.resolve()
-    backend = Lazy(lambda: build_backend(settings, backend_clock or clock))  # one clock for all
+    backend = Lazy(lambda: build_backend(settings, backend_clock or clock, store))  # one clock for all
     journal = guarded_journal(store)
     _journal_session(session, journal)
     _witness_session_end(session, store)

@@ -66,7 +66,7 @@ from kiosk.core.ports import (
 )
 from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend import demo_files
-from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
+from kiosk.services.backend.forgetting import Epoch
 from kiosk.services.backend.outages import watch_outages
 
 #: The anchor the demo data is written around (its "today"); the data is moved to the clock's today.
@@ -461,17 +461,26 @@ class DemoHealthSpace:
         *,
         code_generator: Callable[[], str] = generate_access_code,
         data: DemoData | None = None,
+        attempts: SignInAttempts | None = None,
     ) -> None:
         self._clock = clock  # the kiosk's one clock: codes, challenges and data dates all follow it
         self._new_code = code_generator
         self._given_data = data  # fixed data (tests); else the demo data dated around the clock's today
         self._data = data or demo_data_for(clock)
         self._unavailable = False
-        self.reset()
+        # wrong codes and lockouts (in the store the kiosk gives, else in memory), kept under a
+        # keyed fingerprint of the identifier, never the identifier
+        self._attempts = attempts or SignInAttempts(lambda: self._clock.now())
+        self._fingerprint = self._attempts.fingerprint
+        self._start_again()  # the lockouts as the kiosk kept them (a restart does not lift them)
 
     # --------------------------------------------------------- demo only
     def reset(self) -> None:
         """Back to the initial data: every change, session, sign-in attempt and lockout is forgotten."""
+        self._start_again()
+        self._attempts.clear()
+
+    def _start_again(self) -> None:
         if self._given_data is None:  # dated again: a kiosk left on past midnight keeps a true "today"
             self._data = demo_data_for(self._clock)
         self._states: dict[str, _State] = {}
@@ -489,8 +498,6 @@ class DemoHealthSpace:
             )
         self._sessions: dict[str, str] = {}
         self._challenges: dict[str, _Challenge] = {}
-        self._attempts = SignInAttempts(lambda: self._clock.now())
-        self._fingerprint = IdentifierFingerprints()  # failure counts are kept under it, not the identifier
         self._epoch = Epoch()
         self._reply_counter = 0
 

@@ -6,6 +6,7 @@ The version table records which have run. To change the schema, append a new
 - 1: helper accounts, the audit journal and its head, stored settings.
 - 2: helper accounts: a lock that only an administrator lifts (after 15 failures), and the
   optional second factor (TOTP secret, and the last time step accepted, so a code is good once).
+- 3: the patients' sign-in lockouts, by keyed fingerprint of the identifier, and that key.
 """
 
 from __future__ import annotations
@@ -69,6 +70,21 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE helper ADD COLUMN held_for_admin INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE helper ADD COLUMN totp_secret TEXT;
         ALTER TABLE helper ADD COLUMN totp_last_step INTEGER;
+        """,
+    ),
+    (
+        3,
+        """
+        CREATE TABLE sign_in_lock (
+            fingerprint  TEXT PRIMARY KEY,
+            failures     INTEGER NOT NULL,
+            locked_until TEXT,
+            updated_at   TEXT NOT NULL
+        );
+        CREATE TABLE sign_in_lock_key (
+            id  INTEGER PRIMARY KEY CHECK (id = 1),
+            key BLOB NOT NULL
+        );
         """,
     ),
 )

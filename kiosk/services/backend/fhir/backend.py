@@ -73,7 +73,7 @@ from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import JSON_PATCH, UNKNOWN, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
-from kiosk.services.backend.forgetting import Epoch, IdentifierFingerprints
+from kiosk.services.backend.forgetting import Epoch
 from kiosk.services.backend.outages import watch_outages
 
 NOT_SENT = "errors.unavailable.not_sent"
@@ -160,6 +160,7 @@ class FhirHealthSpace:
         *,
         verifier: CodeVerifier | None = None,
         code_generator: Callable[[], str] = generate_access_code,
+        attempts: SignInAttempts | None = None,
     ) -> None:
         self.client = client
         self._clock = clock  # the kiosk's one clock
@@ -167,8 +168,10 @@ class FhirHealthSpace:
         self._new_code = code_generator
         self._sessions: dict[str, _Session] = {}
         self._challenges: dict[str, _Challenge] = {}
-        self._attempts = SignInAttempts(lambda: self._clock.now())
-        self._fingerprint = IdentifierFingerprints()  # failure counts are kept under it, not the identifier
+        # wrong codes and lockouts (in the store the kiosk gives, else in memory), kept under a
+        # keyed fingerprint of the identifier, never the identifier
+        self._attempts = attempts or SignInAttempts(lambda: self._clock.now())
+        self._fingerprint = self._attempts.fingerprint
         self._epoch = Epoch()
         #: how each resource type names the patient in searches, once a fallback was needed
         self._modes: dict[str, str] = {}
@@ -832,14 +835,15 @@ class FhirHealthSpace:
         return self._end_space(session, new)
 
 
-def make_fhir_backend(settings, clock: Clock) -> FhirHealthSpace:
-    """The FHIR backend for ``kiosk run --backend URL``: reads backend, backend_token, backend_ca_bundle."""
+def make_fhir_backend(settings, clock: Clock, attempts: SignInAttempts | None = None) -> FhirHealthSpace:
+    """The FHIR backend for ``kiosk run --backend URL``: reads backend, backend_token, backend_ca_bundle;
+    the patients' sign-in lockouts in ``attempts`` (the kiosk's store), else in memory."""
     client = FhirClient(
         settings.backend,
         token=getattr(settings, "backend_token", "") or "",
         ca_bundle=getattr(settings, "backend_ca_bundle", "") or "",
     )
-    return FhirHealthSpace(client, clock)
+    return FhirHealthSpace(client, clock, attempts=attempts)
 
 
 __all__ = ["CodeVerifier", "FhirHealthSpace", "SeededCodeVerifier", "make_fhir_backend"]
