@@ -490,3 +490,22 @@ def test_a_code_too_late_goes_back_to_the_pin(pilot):
     pilot.tap("assisted.change_identifier")
     pilot.tap("assisted.cancel")
     assert app.nav.current.name == "welcome" and app.session.data == {}
+
+
+def test_leaving_between_pin_and_code_makes_the_ticket_worthless(pilot):
+    import pyotp
+
+    from kiosk.services.storage.helper_accounts import new_totp_secret
+
+    app = pilot.app
+    store = app.services.store
+    secret = new_totp_secret()
+    fresh_helper(store, "3006", TOTP_PIN, totp_secret=secret)
+    sign_in_helper(pilot, "3006", TOTP_PIN)
+    ticket = app.session.data["ui.assisted.helper_sign_in"].ticket
+    assert ticket and app.nav.current.name == "assisted.helper_code"
+    pilot.tap("assisted.change_identifier")
+    assert app.nav.current.name == "assisted.helper_sign_in"
+    assert store.helpers.verify_code(ticket, pyotp.TOTP(secret).at(app.clock.now())).status.value == "expired"
+    pilot.tap("assisted.cancel")
+    assert app.nav.current.name == "welcome" and app.session.data == {}

@@ -125,7 +125,16 @@ class HelperPadScreen(SignInScreen):
         self.set_digits("")
         self.show_typed()
 
+    def forget_ticket(self) -> None:
+        """Left between PIN and code: that ticket is worth nothing any more."""
+        if self.state.ticket is not None:
+            self.state.ticket = None
+            forget = getattr(getattr(self.app.services.store, "helpers", None), "forget_tickets", None)
+            if forget is not None:
+                forget()
+
     def cancel(self) -> None:
+        self.forget_ticket()
         drop(self.app)
         self.app.nav.reset("welcome")
 
@@ -253,7 +262,8 @@ class HelperPinScreen(HelperPadScreen):
 
     def change_identifier(self) -> None:
         self.touched()
-        self.state.pin, self.state.code, self.state.ticket, self.state.error_key = "", "", None, None
+        self.forget_ticket()
+        self.state.pin, self.state.code, self.state.error_key = "", "", None
         self.app.nav.show("assisted.helper_sign_in", remember=False)
 
     def submit(self) -> None:
