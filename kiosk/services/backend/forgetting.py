@@ -1,9 +1,8 @@
-"""What every backend shares to forget the person: keyed identifier fingerprints and an epoch.
+"""What every backend shares to forget the person: an epoch.
 
-- Wrong-code counts and lockouts must outlive a kiosk session (else leaving and
-  coming back would undo a lockout), but not the identifier: they are kept under
-  :class:`IdentifierFingerprints`, an HMAC of the identifier with a key drawn at
-  random when the backend is built, held in memory only.
+(Wrong-code counts and lockouts outlive a session in the encrypted store, under a keyed
+fingerprint of the identifier: kiosk.core.sign_in_attempts.)
+
 - :class:`Epoch` is bumped by ``forget()``. A sign-in call that was still running
   when the person left (its answer came late) checks it before storing anything:
   what it brings back for a person who is gone is thrown away.
@@ -11,25 +10,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import threading
 from contextlib import contextmanager
 from typing import Iterator
-
-
-class IdentifierFingerprints:
-    """``fingerprint(ins)``: a keyed, one-way stand-in for an identifier (never the identifier)."""
-
-    def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
-
-    def __call__(self, identifier: str) -> str:
-        return hmac.new(self._key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-    def __repr__(self) -> str:
-        return "IdentifierFingerprints()"
 
 
 class Epoch:
@@ -57,4 +40,4 @@ class Epoch:
             yield self._value == started
 
 
-__all__ = ["Epoch", "IdentifierFingerprints"]
+__all__ = ["Epoch"]
