@@ -38,7 +38,8 @@ class Events:
             self.items.append(event)
             self.cond.notify_all()
 
-    def wait(self, kind, timeout=10.0):
+    def wait(self, kind, timeout=60.0):
+        """Until an event of this kind; the timeout only catches a voice that never answers."""
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
@@ -89,13 +90,12 @@ def test_a_touch_anywhere_stops_a_long_utterance(pilot, voice):
         title = pilot.app.shell.top_bar.title
         x, y = title.to_window(*title.center)
         touch = FingerTouch(x, y)
-        begin = time.monotonic()
         touch.down()
-        pilot.pump(1)
-        elapsed = time.monotonic() - begin
+        # Stopped by the touch itself, before the next frame: the player is killed and reaped
+        # inside the touch dispatch (the 200 ms figure is `kiosk bench`'s, tests never time).
         assert not _alive(started.pid)
         assert not voice.is_speaking
-        assert elapsed < 0.2, f"speech stopped after {elapsed * 1000:.0f} ms"
+        pilot.pump(1)
         touch.up()
         pilot.pump()
         events.wait(EventKind.STOPPED)
