@@ -37,7 +37,7 @@ def render(services: Any, out: Path, *, langs: Sequence[str], themes: Sequence[s
 
     for lang, theme, size in combos:
         for name in names:
-            pilot.reset()
+            pilot.reset(pump=False)  # the picture replaces the Welcome screen at once
             app.set_prefs(lang=lang, theme=theme, text_size=size)
             SHOTS[name].setup(app)
             app.set_prefs(lang=lang, theme=theme, text_size=size)

@@ -105,8 +105,11 @@ class Pilot:
         window.dispatch("on_draw")
         window.dispatch("on_flip")
 
-    def reset(self) -> None:
-        """Back to a fresh Welcome screen with the default look, as for the next person."""
+    def reset(self, *, pump: bool = True) -> None:
+        """Back to a fresh Welcome screen with the default look, as for the next person.
+
+        pump=False leaves the Welcome screen without its frames, for a caller that replaces
+        it at once (a picture's set-up) and pumps after that."""
         app = self.app
         app.close_all_overlays()
         if app.session.state.value != "idle":
@@ -114,7 +117,8 @@ class Pilot:
             app.session.reset_for_next_person()
         else:
             app.session.reset_for_next_person()
-        self.pump()
+        if pump:
+            self.pump()
 
     # -- finding ---------------------------------------------------------------------------
     def roots(self) -> list[Widget]:

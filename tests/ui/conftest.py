@@ -3,16 +3,24 @@
 If DISPLAY is not set, an Xvfb server is started here, so `pytest` works both under
 `xvfb-run` and without it. Kivy runs one App per process: the app is built once
 (session fixture) and `pilot.reset()` brings it back to a fresh Welcome screen.
+
+`screen_states` builds each registered picture (screen or overlay) once per
+(language, theme, text size) in a run and keeps what the checks read from it: the
+accessibility problems, the spoken description, the shown words and buttons. The
+accessibility passes and the voice check over every screen share those states.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,8 +40,11 @@ def _start_xvfb() -> None:
                              pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     number = b""
-    deadline = time.monotonic() + 20
-    while not number.endswith(b"\n") and time.monotonic() < deadline:
+    deadline = time.monotonic() + 120  # only against an Xvfb that hangs: it starts in about a second
+    while not number.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([read_fd], [], [], left)[0]:
+            break
         chunk = os.read(read_fd, 16)
         if not chunk:
             break
@@ -86,3 +97,65 @@ def pilot(kiosk_app):
 @pytest.fixture()
 def shots_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@dataclass(frozen=True)
+class ScreenState:
+    """What was on screen for one picture in one language, theme and text size."""
+
+    name: str
+    lang: str
+    theme: str
+    size: int
+    problems: tuple[str, ...]          # kiosk.ui.a11y_check.check_app, as strings
+    description: Any                   # the app's ScreenDescription (what Écouter reads)
+    title: str                         # the top bar's title as shown
+    texts: tuple[str, ...]             # the words shown where the person can touch
+    buttons: tuple[tuple[str, str], ...]  # (name, words) of every shown button
+
+    @property
+    def button_texts(self) -> set[str]:
+        return {text for _name, text in self.buttons if text}
+
+
+class ScreenStates:
+    """Each (picture, language, theme, text size) built once per run, observed once, kept."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.built: dict[tuple[str, str, str, int], ScreenState] = {}
+
+    def get(self, name: str, *, lang: str = "fr", theme: str = "standard", size: int = 1) -> ScreenState:
+        key = (name, lang, theme, size)
+        if key not in self.built:
+            self.built[key] = self._build(*key)
+        return self.built[key]
+
+    def _build(self, name: str, lang: str, theme: str, size: int) -> ScreenState:
+        from kiosk.ui.a11y_check import check_app
+        from kiosk.ui.screen import SHOTS
+        from kiosk.ui.testing import Pilot
+
+        app = self.app
+        pilot = Pilot(app)
+        pilot.reset(pump=False)         # no frames for the Welcome screen the picture replaces
+        app.services.speaker = None     # as the pilot fixture leaves it: no voice, no hook
+        app.speak_hook = None
+        app.set_prefs(lang=lang, theme=theme, text_size=size)
+        SHOTS[name].setup(app)
+        app.set_prefs(lang=lang, theme=theme, text_size=size)   # a picture's set-up may not change them
+        pilot.pump(3)
+        state = ScreenState(
+            name=name, lang=lang, theme=theme, size=size,
+            problems=tuple(str(p) for p in check_app(app)),
+            description=app.describe(),
+            title=app.shell.top_bar.title.text,
+            texts=tuple(pilot.texts()),
+            buttons=tuple((b.name, b.text) for b in pilot.buttons()),
+        )
+        return state
+
+
+@pytest.fixture(scope="session")
+def screen_states(kiosk_app) -> ScreenStates:
+    return ScreenStates(kiosk_app)

@@ -50,47 +50,58 @@ def _all_shots():
     return shot_names()
 
 
-def _problems(pilot, names, *, theme: str, size: int, lang: str = "fr") -> list[str]:
-    from kiosk.ui.a11y_check import check_app
-    from kiosk.ui.screen import SHOTS
-
-    app = pilot.app
+def _problems(screen_states, names, *, theme: str, size: int, lang: str = "fr") -> list[str]:
+    """The checker's findings on each picture in this language, theme and size (each state built once a run)."""
     problems = []
     for name in names:
-        pilot.reset()
-        app.set_prefs(lang=lang, theme=theme, text_size=size)
-        SHOTS[name].setup(app)
-        app.set_prefs(lang=lang, theme=theme, text_size=size)
-        pilot.pump(3)
-        problems += [f"{name} {theme} {size}: {p}" for p in check_app(app)]
+        state = screen_states.get(name, lang=lang, theme=theme, size=size)
+        problems += [f"{name} {lang} {theme} {size}: {p}" for p in state.problems]
     return problems
 
 
 @pytest.mark.parametrize("size", list(TEXT_SIZES))
-def test_every_screen_passes_at_every_text_size(pilot, size):
+def test_every_screen_passes_at_every_text_size(pilot, screen_states, size):
     names = _all_shots()
     assert {"welcome", "home", "end", "help", "display", "warning", "confirm-finish"} <= set(names)
-    assert _problems(pilot, names, theme="standard", size=size) == []
+    assert _problems(screen_states, names, theme="standard", size=size) == []
 
 
 @pytest.mark.parametrize("theme", [t for t in THEMES if t != "standard"])
-def test_every_screen_passes_in_the_other_themes(pilot, theme):
+def test_every_screen_passes_in_the_other_themes(pilot, screen_states, theme):
     """Themes change colours only (their contrast is checked above), so every screen once, at the largest size."""
-    assert _problems(pilot, _all_shots(), theme=theme, size=max(TEXT_SIZES)) == []
+    assert _problems(screen_states, _all_shots(), theme=theme, size=max(TEXT_SIZES)) == []
 
 
-def test_english_screens_pass_at_the_largest_size(pilot):
-    from kiosk.ui.a11y_check import check_app
-    from kiosk.ui.screen import SHOTS
+@pytest.mark.parametrize("size", [min(TEXT_SIZES), max(TEXT_SIZES)])
+def test_english_screens_pass_at_the_smallest_and_largest_sizes(pilot, screen_states, size):
+    """The smallest size too: the voice check over every screen builds those English states anyway."""
+    assert _problems(screen_states, _all_shots(), lang="en", theme="standard", size=size) == []
 
-    problems = []
-    for name in _all_shots():
-        pilot.reset()
-        pilot.app.set_prefs(lang="en", text_size=max(TEXT_SIZES))
-        SHOTS[name].setup(pilot.app)
-        pilot.pump(3)
-        problems += [f"{name}: {p}" for p in check_app(pilot.app)]
-    assert problems == []
+
+def test_the_shared_screen_states_report_a_broken_screen(pilot, screen_states):
+    """The states the checks share are checked for real: a screen with an unreadable label is reported."""
+    from kivy.uix.label import Label
+
+    from kiosk.ui.screen import SHOTS, register_shot
+
+    bad = Label(text="Sans protocole")
+
+    def setup(app):
+        SHOTS["home"].setup(app)
+        app.nav.current.add_widget(bad)
+
+    register_shot("test.broken", setup)
+    try:
+        state = screen_states.get("test.broken", size=2)
+        assert any(p.startswith("protocol.missing") and "Sans protocole" in p for p in state.problems)
+        assert screen_states.get("test.broken", size=2) is state          # built once, then shared
+        assert screen_states.get("home", size=2).problems == ()
+    finally:
+        del SHOTS["test.broken"]
+        if bad.parent is not None:
+            bad.parent.remove_widget(bad)
+        for key in [k for k in screen_states.built if k[0] == "test.broken"]:
+            del screen_states.built[key]
 
 
 def test_checker_fails_on_bad_widgets(pilot):

@@ -28,17 +28,12 @@ def test_icons_redraw_the_same(tmp_path):
         assert new.getchannel("A").tobytes() == old.getchannel("A").tobytes(), name
 
 
-def test_every_screen_describes_itself(pilot):
-    from kiosk.ui.screen import SHOTS
-
+def test_every_screen_describes_itself(pilot, screen_states):
     for name in ("welcome", "home", "end", "help", "warning", "display"):
-        pilot.reset()
-        SHOTS[name].setup(pilot.app)
-        pilot.pump()
-        description = pilot.app.describe()
+        state = screen_states.get(name)   # French, standard, size 1: shared with the other checks
+        description = state.description
         assert description.title and description.buttons, name
-        shown = set(pilot.texts())
-        assert set(description.buttons) <= shown, name
+        assert set(description.buttons) <= set(state.texts), name
 
 
 def test_shots_command_writes_one_file_per_screen(pilot, tmp_path):
