@@ -58,15 +58,21 @@ umask 022
 mkdir -p "$DEST" "$OUT"
 
 echo "1/5 wheel du projet"
-# A throw-away venv brings its own pip (python3-venv): no python3-pip needed on the build machine.
-"$PYTHON" -m venv "$WORK/tools"
-"$WORK/tools/bin/python" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/wheel" "$REPO" >/dev/null
+# A venv brings its own pip (python3-venv): no python3-pip needed on the build machine. The
+# package's own venv builds the wheel (its pip is removed below); without one, a throw-away venv.
+if [ "$WITH_VENV" = 1 ]; then
+    "$PYTHON" -m venv "$DEST"
+    "$DEST/bin/python" -m pip install --quiet --no-compile --upgrade pip >/dev/null
+    BUILDER="$DEST/bin/python"
+else
+    "$PYTHON" -m venv "$WORK/tools"
+    BUILDER="$WORK/tools/bin/python"
+fi
+"$BUILDER" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/wheel" "$REPO" >/dev/null
 WHEEL=$(ls "$WORK"/wheel/*.whl)
 
 if [ "$WITH_VENV" = 1 ]; then
     echo "2/5 environnement virtuel dans $PREFIX (dépendances depuis PyPI)"
-    "$PYTHON" -m venv "$DEST"
-    "$DEST/bin/python" -m pip install --quiet --no-compile --upgrade pip >/dev/null
     "$DEST/bin/python" -m pip install --quiet --no-compile "$WHEEL"
     SITE=$("$DEST/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     # The catalogues and the assets live at the top of the repository; the code also looks
