@@ -1,6 +1,7 @@
 # Kiosque Santé — set-up and checks on a Debian 12 machine.
 #   make demo   installs what is missing, then starts the kiosk in demo mode
-#   make test   installs what is missing (with the test tools), then runs the whole suite under Xvfb
+#   make test   installs what is missing (with the test tools), then runs the whole suite under Xvfb,
+#               then the non-screen tests again at two dates years away (make test-faketime)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,16 +12,34 @@ XVFB   := xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp"
 # Runtime: display server libraries Kivy needs, the voice, sound output.
 APT_RUN  := python3-venv libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0 \
             libmtdev1 libgl1 libgl1-mesa-dri libegl1 espeak-ng alsa-utils sox xvfb xauth
-# Tests: OCR and QR reading of screenshots, gettext tools, systemd and Debian packaging checks.
-APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot
+# Tests: OCR and QR reading of screenshots, gettext tools, systemd and Debian packaging checks,
+# faketime for the runs at far dates.
+APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot faketime
 
-.PHONY: demo test setup setup-test system system-test shots bench deb clean
+# make test-faketime: every test but the screen and packaging ones, at two dates years away from
+# the demo data's day, both runs side by side. Each crosses a boundary while it runs: Paris moves
+# to summer time at 01:00 UTC on 2031-03-30; February 2022 ends in Paris at 23:00 UTC on 02-28.
+# Only the wall clock is faked: tests/faketime/sitecustomize.py says why and mends time.sleep.
+FAKETIME_RUN    := TZ=UTC PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+FAKETIME_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/ui --ignore=tests/packaging
+
+.PHONY: demo test test-faketime faketime-2031 faketime-2022 setup setup-test system system-test shots bench deb clean
 
 demo: setup
 	$(BIN)/kiosk run --demo
 
 test: setup-test
 	$(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-faketime
+
+test-faketime: setup-test
+	$(MAKE) --no-print-directory -j2 --output-sync=target faketime-2031 faketime-2022
+
+faketime-2031:
+	$(FAKETIME_RUN) '2031-03-30 00:58:00' $(FAKETIME_PYTEST)
+
+faketime-2022:
+	$(FAKETIME_RUN) '2022-02-28 22:58:00' $(FAKETIME_PYTEST)
 
 setup: system $(VENV)/.installed
 setup-test: system-test $(VENV)/.installed-test

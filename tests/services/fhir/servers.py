@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,20 @@ def sekmet_executable() -> str:
     return found
 
 
+def server_environment(environ) -> dict[str, str]:
+    """The server's environment: no SEKMET_ setting, and its own clock.
+
+    The server stands for the national service, whose clock is not the kiosk's: under
+    ``make test-faketime`` only the kiosk's side runs at the faked date (libfaketime also
+    makes sekmet several times slower).
+    """
+    env = {k: v for k, v in environ.items() if not k.startswith(("SEKMET_", "FAKETIME"))}
+    preload = [lib for lib in re.split(r"[:\s]+", env.pop("LD_PRELOAD", "")) if lib and "faketime" not in lib]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    return env
+
+
 class SekmetServer:
     """``sekmet serve`` on 127.0.0.1 with an in-memory store, a bearer token and no simulator."""
 
@@ -58,7 +73,7 @@ class SekmetServer:
             encoding="utf-8",
         )
         self.log = (directory / "sekmet.log").open("wb")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SEKMET_")}
+        env = server_environment(os.environ)
         self.process = subprocess.Popen(
             [sekmet_executable(), "serve", "-c", str(self.config), "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=directory, stdout=self.log, stderr=subprocess.STDOUT, env=env,
