@@ -20,8 +20,9 @@ APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot faket
 # the demo data's day, both runs side by side. Each crosses a boundary while it runs: Paris moves
 # to summer time at 01:00 UTC on 2031-03-30; February 2022 ends in Paris at 23:00 UTC on 02-28.
 # Only the wall clock is faked: tests/faketime/sitecustomize.py says why and mends time.sleep.
+FAKETIME_TESTS  ?= tests --ignore=tests/ui --ignore=tests/packaging
 FAKETIME_RUN    := TZ=UTC PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
-FAKETIME_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/ui --ignore=tests/packaging
+FAKETIME_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKETIME_TESTS)
 
 .PHONY: demo test test-faketime faketime-2031 faketime-2022 setup setup-test system system-test shots bench deb clean
 
