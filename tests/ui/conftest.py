@@ -138,22 +138,25 @@ class ScreenStates:
 
         app = self.app
         pilot = Pilot(app)
-        pilot.reset(pump=False)         # no frames for the Welcome screen the picture replaces
+        speaker, hook = app.services.speaker, app.speak_hook
         app.services.speaker = None     # as the pilot fixture leaves it: no voice, no hook
         app.speak_hook = None
-        app.set_prefs(lang=lang, theme=theme, text_size=size)
-        SHOTS[name].setup(app)
-        app.set_prefs(lang=lang, theme=theme, text_size=size)   # a picture's set-up may not change them
-        pilot.pump(3)
-        state = ScreenState(
-            name=name, lang=lang, theme=theme, size=size,
-            problems=tuple(str(p) for p in check_app(app)),
-            description=app.describe(),
-            title=app.shell.top_bar.title.text,
-            texts=tuple(pilot.texts()),
-            buttons=tuple((b.name, b.text) for b in pilot.buttons()),
-        )
-        return state
+        try:
+            pilot.reset(pump=False)     # no frames for the Welcome screen the picture replaces
+            app.set_prefs(lang=lang, theme=theme, text_size=size)
+            SHOTS[name].setup(app)
+            app.set_prefs(lang=lang, theme=theme, text_size=size)   # a picture's set-up may not change them
+            pilot.pump(3)
+            return ScreenState(
+                name=name, lang=lang, theme=theme, size=size,
+                problems=tuple(str(p) for p in check_app(app)),
+                description=app.describe(),
+                title=app.shell.top_bar.title.text,
+                texts=tuple(pilot.texts()),
+                buttons=tuple((b.name, b.text) for b in pilot.buttons()),
+            )
+        finally:
+            app.services.speaker, app.speak_hook = speaker, hook
 
 
 @pytest.fixture(scope="session")
