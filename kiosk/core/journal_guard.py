@@ -103,8 +103,9 @@ class GuardedJournal:
         return True
 
     def append(self, *args: Any, **kwargs: Any) -> Any:
-        if self.down:
-            raise JournalDown(self.cause or "unknown")
+        # the probe first: SQLite may still find room in its write-ahead log on a full disk, and
+        # a guard that depended on that would go down at one entry or another by chance
+        self.check()
         try:
             return self._journal.append(*args, **kwargs)
         except Exception as error:
