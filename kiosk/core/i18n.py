@@ -89,10 +89,14 @@ def format_date(value: datetime | date, lang: str, with_time: bool | None = None
     if with_time is None:
         with_time = isinstance(value, datetime)
     if lang == "fr":
+        # the first day of a month is written "1er" in French: "mardi 1er décembre"
         if with_time:
-            pattern = "EEEE d MMMM 'à' H 'h'" + (" mm" if value.minute else "")
-            return _babel_datetime(value, pattern, locale="fr_FR", tzinfo=getattr(value, "tzinfo", None))
-        return _babel_date(value, "EEEE d MMMM y", locale="fr_FR")
+            tzinfo = getattr(value, "tzinfo", None)
+            day = "'1er'" if _babel_datetime(value, "d", locale="fr_FR", tzinfo=tzinfo) == "1" else "d"
+            pattern = f"EEEE {day} MMMM 'à' H 'h'" + (" mm" if value.minute else "")
+            return _babel_datetime(value, pattern, locale="fr_FR", tzinfo=tzinfo)
+        day = "'1er'" if value.day == 1 else "d"
+        return _babel_date(value, f"EEEE {day} MMMM y", locale="fr_FR")
     if with_time:
         return _babel_datetime(value, "EEEE d MMMM 'at' h:mm a", locale="en_GB",
                                tzinfo=getattr(value, "tzinfo", None))

@@ -128,6 +128,21 @@ def test_dates_the_french_way():
     assert i18n.format_date(when, "en") == "Tuesday 3 December at 2:30 pm"
 
 
+def test_first_of_the_month_is_1er_in_french():
+    first = datetime(2026, 12, 1, 14, 30, tzinfo=PARIS)
+    assert i18n.format_date(first, "fr") == "mardi 1er décembre à 14 h 30"
+    assert i18n.format_date(datetime(2026, 12, 1, 9, 0, tzinfo=PARIS), "fr") == "mardi 1er décembre à 9 h"
+    assert i18n.format_date(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
+    assert i18n.format_date(first, "fr", with_time=False) == "mardi 1er décembre 2026"
+    # other days keep their number; 11, 21 and 31 are not "1er"
+    assert i18n.format_date(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"
+    assert i18n.format_date(datetime(2026, 12, 21, 8, 5, tzinfo=PARIS), "fr") == "lundi 21 décembre à 8 h 05"
+    assert i18n.format_date(date(2026, 12, 31), "fr") == "jeudi 31 décembre 2026"
+    # English is unchanged
+    assert i18n.format_date(first, "en") == "Tuesday 1 December at 2:30 pm"
+    assert i18n.format_date(date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
+
+
 def test_language_names_in_their_own_language():
     assert i18n.language_name("fr") == "Français"
     assert i18n.language_name("en") == "English"
