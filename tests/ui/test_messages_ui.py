@@ -93,8 +93,11 @@ def test_unread_first_marked_in_words_and_with_an_icon(pilot, backend):
         thread = next(t for t in threads if button.name == f"messages.thread.{t.id}")
         pro = thread.professional
         status = "Non lu" if thread.unread_count else "Lu"
+        last = max(thread.messages, key=lambda m: m.date)
+        came = "envoyé" if last.from_patient else "reçu"
+        # the date the message came, not when the medicines are ready
         assert button.text == (f"{status} : {pro.name}, {pro.profession}.\n"
-                               f"{thread.subject}, le {format_date(thread.last_date, 'fr')}.")
+                               f"{thread.subject}, {came} le {format_date(thread.last_date, 'fr')}.")
         assert button.icon.name == ("mail" if thread.unread_count else "mail_open"), "never colour alone"
     # the spoken list says who and whether it was read, the subjects only when private speech is allowed
     description = pilot.app.nav.current.describe()

@@ -146,8 +146,12 @@ def notice_row(key: str) -> Row:
 
 def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
     pro = thread.professional
+    date = format_date(thread.last_date, look().lang)
+    # "reçu le …" (or "envoyé le …" when the patient wrote last): the date the message came, not a deadline
+    last = max(thread.messages, key=lambda m: m.date)
+    when_key = "screens.messages.sent_on" if last.from_patient else "screens.messages.received_on"
     return {"status": look().tr(flow.status_key(thread)), "who": pro.name, "profession": pro.profession,
-            "subject": thread.subject, "date": format_date(thread.last_date, look().lang)}
+            "subject": thread.subject, "date": date, "when": look().tr(when_key, date=date)}
 
 
 @screen("messages", order=45)
