@@ -11,6 +11,7 @@ data (an URL with an identifier, a response body).
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 
@@ -134,6 +135,6 @@ def describe(error: BaseException, catalog) -> str:
     if error.attempts_left is not None and error.attempts_left > 0:
         text += " " + catalog.tr_n("errors.attempts_left", error.attempts_left)
     if error.retry_after is not None and error.key == "errors.not_allowed.locked":
-        minutes = max(1, round(error.retry_after / 60))
+        minutes = max(1, math.ceil(error.retry_after / 60))  # never less than the real wait
         text += " " + catalog.tr_n("errors.retry_in_minutes", minutes)
     return text

@@ -6,20 +6,26 @@ Steps::
                                         |                 \\-> SPACE_CLOSED (final: space closed or refused)
                                         \\--5th wrong code--> PAUSED --try_again (after the wait)--> IDENTIFIER
 
-A wrong code leaves the flow at CODE with ``error_key`` "errors.sign_in_failed"
-and ``attempts_left``; the typed code is cleared for another try. A locked
-identifier (the backend's ``NotAllowed(locked)``) goes to PAUSED, which says
-"Demandez de l'aide au comptoir" and counts down ``seconds_left(now)``.
+The identifier is checked before it is sent, each problem with its own message
+(``error_text``): too few digits ("Il manque 3 chiffres."), only 14 (the key is
+often forgotten), too many, or a control key that does not match. A wrong code
+leaves the flow at CODE with ``error_key`` "errors.sign_in_failed" and
+``attempts_left`` (said with the message: "Il vous reste 1 essai."); the typed
+code is cleared for another try. A locked identifier (the backend's
+``NotAllowed(locked)``) goes to PAUSED, which says "Demandez de l'aide au
+comptoir" and counts down ``minutes_left(now)``. The lock belongs to the
+identifier (kept by the backend): another identifier signs in as usual.
 On success the ``PatientSession`` is stored in ``Session.data[PATIENT_SESSION]``.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from datetime import datetime, timedelta
 
 from kiosk.core.audit import AuditAction, SubjectKind
-from kiosk.core.errors import NotAllowed, Rejected, SignInFailed
+from kiosk.core.errors import HealthSpaceError, NotAllowed, SignInFailed, describe
 from kiosk.core.flows.base import PATIENT_SESSION, SCOPE_SIGN_IN, Flow, InputProblem, action
 from kiosk.core.models import Patient, SignInChallenge, SpaceStatus, ins_is_well_formed
 
@@ -37,6 +43,33 @@ CODE_INCOMPLETE_KEY = "flows.sign_in.code.incomplete"
 NEW_CODE_SENT_KEY = "flows.sign_in.code.new_code_sent"
 PAUSED_KEYS = ("flows.sign_in.paused.what", "flows.sign_in.paused.ask_help")
 SPACE_CLOSED_KEYS = ("flows.sign_in.space_closed.what", "flows.closure.status.reopen")
+#: What is wrong with a typed identifier, each with its own sentence.
+MISSING_DIGITS_KEY = "flows.sign_in.identifier.missing"  # .one / .other, with {n}
+ONE_DIGIT_MISSING_KEY = "flows.sign_in.identifier.one_missing"  # 14 digits: often the key is cut short
+TOO_MANY_DIGITS_KEY = "flows.sign_in.identifier.too_many"
+WRONG_KEY_KEY = "flows.sign_in.identifier.wrong_key"  # the last 2 digits do not match the 13 others
+
+
+class IdentifierProblem(InputProblem):
+    """A typed identifier that cannot be sent; ``missing`` is how many digits are still to type."""
+
+    def __init__(self, key: str, missing: int = 0) -> None:
+        super().__init__(key)
+        self.missing = missing
+
+
+def identifier_problem(identifier: str) -> IdentifierProblem | None:
+    """Why ``identifier`` cannot be sent, or None when it is well formed."""
+    missing = IDENTIFIER_LENGTH - len(identifier)
+    if missing == 1:
+        return IdentifierProblem(ONE_DIGIT_MISSING_KEY, 1)
+    if missing > 1:
+        return IdentifierProblem(MISSING_DIGITS_KEY, missing)
+    if missing < 0:
+        return IdentifierProblem(TOO_MANY_DIGITS_KEY)
+    if not ins_is_well_formed(identifier):
+        return IdentifierProblem(WRONG_KEY_KEY)
+    return None
 
 
 class SignInStep(enum.Enum):
@@ -123,6 +156,22 @@ class SignInFlow(Flow):
             return 0
         return max(0, int((self.paused_until - now).total_seconds() + 0.999))
 
+    def minutes_left(self, now: datetime) -> int:
+        """Whole minutes until the pause ends, rounded up (0 when it is over)."""
+        return math.ceil(self.seconds_left(now) / 60)
+
+    def error_text(self, catalog) -> str | None:
+        """The sentence(s) to show and speak for the error, with its numbers (digits missing,
+        attempts left), from ``catalog`` (a kiosk.core.i18n.Catalog)."""
+        error = self.error
+        if error is None:
+            return None
+        if isinstance(error, IdentifierProblem) and error.key == MISSING_DIGITS_KEY:
+            return catalog.tr_n(error.key, error.missing)
+        if isinstance(error, HealthSpaceError):
+            return describe(error, catalog)
+        return catalog.tr(self.error_key)
+
     def can_append(self, char: str) -> bool:
         """Whether the pad key ``char`` can be typed now (letters A/B only for Corsica, 7th place)."""
         if self.step is SignInStep.CODE:
@@ -167,8 +216,9 @@ class SignInFlow(Flow):
     # ------------------------------------------------------------ the steps
     @action("IDENTIFIER")
     def submit_identifier(self) -> None:
-        if not self.identifier_valid:
-            raise Rejected("errors.rejected.identifier")
+        problem = identifier_problem(self.identifier)
+        if problem is not None:
+            raise problem
         self._challenge = self._space.start_sign_in(self.identifier)
         self._code = ""
         self._go(SignInStep.CODE)
@@ -243,4 +293,4 @@ class SignInFlow(Flow):
         self.space_status = None
 
 
-__all__ = ["IDENTIFIER_LENGTH", "SignInFlow", "SignInStep"]
+__all__ = ["IDENTIFIER_LENGTH", "IdentifierProblem", "SignInFlow", "SignInStep", "identifier_problem"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.core.audit import AuditAction
 from kiosk.core.flows.base import PATIENT_SESSION, Outcome
-from kiosk.core.flows.sign_in import SignInFlow, SignInStep
+from kiosk.core.i18n import Catalog
+from kiosk.core.flows.sign_in import SignInFlow, SignInStep, identifier_problem
 from kiosk.core.models import SpaceState
 from kiosk.core.ports import CHALLENGE_LIFETIME, LOCKOUT, MAX_CODE_ATTEMPTS
 from kiosk.services.backend.demo import demo_sign_in_code
@@ -12,6 +15,11 @@ from kiosk.services.backend.demo import demo_sign_in_code
 from flow_helpers import ins_of
 
 UNKNOWN_WELL_FORMED = "299129999999911"
+
+
+@pytest.fixture
+def fr():
+    return Catalog.load("fr")
 
 
 def typed(flow: SignInFlow, text: str) -> None:
@@ -67,27 +75,57 @@ def test_the_number_pad(ctx):
     assert not flow.append_digit("1") and len(flow.identifier) == 15
 
 
-def test_a_wrong_or_short_identifier_is_refused(ctx, space):
+def test_each_identifier_problem_has_its_own_message(ctx, space, fr):
     flow = SignInFlow(ctx).start()
     typed(flow, "12345")
     assert not flow.submit_identifier()
-    assert flow.error_key == "errors.rejected.identifier" and not flow.can_retry
-    assert flow.step is SignInStep.IDENTIFIER
+    assert flow.error_key == "flows.sign_in.identifier.missing" and not flow.can_retry
+    assert flow.error_text(fr) == "Il manque 10 chiffres. Votre numéro a 15 chiffres."
+    assert flow.step is SignInStep.IDENTIFIER and flow.identifier == "12345", "what was typed is kept"
+    flow.clear()
+    typed(flow, ins_of("rich")[:13])
+    assert not flow.submit_identifier() and flow.error_text(fr).startswith("Il manque 2 chiffres.")
+    flow.clear()
+    typed(flow, ins_of("rich")[:14])
+    assert not flow.submit_identifier() and flow.error_key == "flows.sign_in.identifier.one_missing"
+    assert flow.error_text(fr).startswith("Il manque 1 seul chiffre.")
     flow.clear()
     typed(flow, ins_of("rich")[:-1] + ("0" if ins_of("rich")[-1] != "0" else "1"))
-    assert not flow.submit_identifier() and flow.error_key == "errors.rejected.identifier"
-    assert flow.dismiss_error() and flow.error_key is None
+    assert not flow.submit_identifier() and flow.error_key == "flows.sign_in.identifier.wrong_key"
+    assert flow.error_text(fr) == "Le numéro a une erreur. Vérifiez-le sur votre carte Vitale."
+    assert flow.dismiss_error() and flow.error_key is None and flow.error_text(fr) is None
     flow.clear()
     typed(flow, UNKNOWN_WELL_FORMED)
     assert not flow.submit_identifier()
     assert flow.error_key == "errors.sign_in_failed.unknown_identifier"
+    assert flow.error_text(fr) == fr.tr("errors.sign_in_failed.unknown_identifier")
 
 
-def test_wrong_code_then_right_code(ctx, audit_log):
+def test_identifier_problems_one_sentence_each(fr):
+    assert identifier_problem(ins_of("rich")) is None
+    assert identifier_problem("2" * 16).key == "flows.sign_in.identifier.too_many"
+    corsica = ins_with_key_2a("1990", "2A")
+    assert identifier_problem(corsica) is None, corsica
+    assert identifier_problem(corsica[:-2] + "00").key == "flows.sign_in.identifier.wrong_key"
+    for key in ("flows.sign_in.identifier.one_missing", "flows.sign_in.identifier.too_many",
+                "flows.sign_in.identifier.wrong_key", "flows.sign_in.identifier.missing.other"):
+        for sentence in fr.tr(key, n=3).split(". "):
+            assert len(sentence.split()) <= 15, sentence
+
+
+def ins_with_key_2a(birth: str, dept: str) -> str:
+    """A Corsican identifier (2A / 2B) with its right control key."""
+    body = "1" + birth[2:] + "01" + dept + "999" + "001"  # sex, year, month, department, commune, order
+    number = int(body[:5] + ("19" if dept == "2A" else "18") + body[7:]) - (1000000 if dept == "2A" else 2000000)
+    return body + f"{97 - number % 97:02d}"
+
+
+def test_wrong_code_then_right_code(ctx, audit_log, fr):
     flow = at_code(ctx)
     typed(flow, "000000")
     assert not flow.submit_code()
     assert flow.error_key == "errors.sign_in_failed" and flow.attempts_left == MAX_CODE_ATTEMPTS - 1
+    assert flow.error_text(fr).endswith(f"Il vous reste {MAX_CODE_ATTEMPTS - 1} essais.")
     assert flow.step is SignInStep.CODE and flow.masked_code == "○ ○ ○ ○ ○ ○", "a new try starts empty"
     assert AuditAction.PATIENT_SIGN_IN_FAILED in [r.action for r in audit_log]
     assert ins_of("rich") not in repr(audit_log), "the audit record's repr hides the subject"
@@ -98,18 +136,23 @@ def test_wrong_code_then_right_code(ctx, audit_log):
     assert flow.submit_code() and flow.step is SignInStep.SIGNED_IN
 
 
-def test_too_many_wrong_codes_pause_then_try_again(ctx, clock):
+def test_too_many_wrong_codes_pause_then_try_again(ctx, clock, fr):
     flow = at_code(ctx, "lockable")
     for n in range(MAX_CODE_ATTEMPTS):
         typed(flow, "000000")
         assert not flow.submit_code()
+        if n == MAX_CODE_ATTEMPTS - 2:  # before the last try, it is said
+            assert flow.step is SignInStep.CODE and flow.attempts_left == 1
+            assert flow.error_text(fr).endswith(" Il vous reste 1 essai.")
     assert flow.step is SignInStep.PAUSED
+    assert flow.minutes_left(clock.now()) == 15
     assert flow.paused_keys == ("flows.sign_in.paused.what", "flows.sign_in.paused.ask_help")
     assert flow.error_key is None, "the pause screen says it"
     assert flow.seconds_left(clock.now()) == int(LOCKOUT.total_seconds())
     assert not flow.try_again()
     clock.advance(LOCKOUT.total_seconds() - 60)
     assert flow.seconds_left(clock.now()) == 60 and not flow.try_again()
+    assert flow.minutes_left(clock.now()) == 1
     clock.advance(60)
     assert flow.try_again() and flow.step is SignInStep.IDENTIFIER
     assert flow.identifier == ins_of("lockable"), "the identifier is kept"
