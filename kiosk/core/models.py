@@ -208,13 +208,18 @@ class DocumentContent:
 
 @dataclass(frozen=True)
 class Professional:
-    """A health professional. ``rpps`` is the 11-digit RPPS number ("" for an organisation)."""
+    """A health professional. ``rpps`` is the 11-digit RPPS number ("" for an organisation).
+
+    ``gender`` is as FHIR ``Practitioner.gender`` has it: "female", "male", or "" when it is not
+    known (or "other", or an organisation): the kiosk then writes about them in neutral words.
+    """
 
     id: str
     name: str
     profession: str
     rpps: str = ""
     organisation: str = ""
+    gender: str = ""
 
 
 @dataclass(frozen=True)

@@ -34,25 +34,59 @@ def find_button(pilot, name):
 def test_block_then_unblock_a_professional(pilot):
     app = pilot.app
     flow = open_access(pilot)
-    right = next(r for r in flow.rights if not r.blocked)
+    # the last one, on a later page: the list must come back there
+    right = [r for r in flow.rights if not r.blocked and r.professional.gender == "male"][-1]
     pro = right.professional
+    find_button(pilot, f"access.block.{pro.id}")
     assert pro.name in pilot.texts() and pro.profession in pilot.texts()
-    pilot.tap(find_button(pilot, f"access.block.{pro.id}"))
-    assert "Voulez-vous bloquer ce professionnel ?" in pilot.texts()
+    pilot.tap(f"access.block.{pro.id}")
+    # the question names the professional; the words follow his gender
+    assert f"Voulez-vous bloquer {pro.name}, {pro.profession} ?" in pilot.texts()
     assert "Il ne pourra plus voir votre dossier." in pilot.texts()
     pilot.tap("confirm.no")
     assert not app.overlays and not app.nav.current.flow._find(pro.id).blocked
     pilot.tap(find_button(pilot, f"access.block.{pro.id}"))
+    page = app.nav.current.content.page
+    assert page > 0
     pilot.tap("confirm.yes")
-    assert app.nav.current.name == "access"
-    assert "Ce professionnel est bloqué." in pilot.texts()
-    assert app.nav.current.flow._find(pro.id).blocked
+    screen = app.nav.current
+    assert screen.name == "access" and screen.flow._find(pro.id).blocked
+    # the same page, the notice next to his line, "Bloqué" in words and with an icon
+    assert screen.content.page == page
+    texts = pilot.texts()
+    notice = texts.index(f"{pro.name} est bloqué.")
+    assert texts[notice + 1] == pro.name and texts[notice + 2] == pro.profession
+    assert texts[notice + 3] == "Bloqué : ne peut pas voir votre dossier."
+    assert f"access.unblock.{pro.id}" in [b.name for b in pilot.buttons()]
+    line = next(w for w in screen.content.pages[screen.content.page] if f"{pro.name} est bloqué." in all_words(w))
+    assert "close" in [w.name for w in line.walk() if type(w).__name__ == "Icon"], "never colour alone"
     # unblock again (the demo space is shared by the whole run)
-    pilot.tap(find_button(pilot, f"access.unblock.{pro.id}"))
-    assert "Voulez-vous débloquer ce professionnel ?" in pilot.texts()
+    pilot.tap(f"access.unblock.{pro.id}")
+    assert f"Voulez-vous débloquer {pro.name}, {pro.profession} ?" in pilot.texts()
+    assert "Il pourra à nouveau voir votre dossier." in pilot.texts()
     pilot.tap("confirm.yes")
-    assert "Ce professionnel est débloqué." in pilot.texts()
+    assert f"{pro.name} est débloqué." in pilot.texts()
+    assert app.nav.current.content.page == page
     assert not app.nav.current.flow._find(pro.id).blocked
+
+
+def test_block_words_for_a_woman(pilot):
+    app = pilot.app
+    flow = open_access(pilot)
+    pro = next(r for r in flow.rights if not r.blocked and r.professional.gender == "female").professional
+    pilot.tap(find_button(pilot, f"access.block.{pro.id}"))
+    assert "Elle ne pourra plus voir votre dossier." in pilot.texts()
+    assert "Vous pouvez la débloquer quand vous voulez." in pilot.texts()
+    pilot.tap("confirm.yes")
+    texts = pilot.texts()
+    assert f"{pro.name} est bloquée." in texts and "Bloquée : ne peut pas voir votre dossier." in texts
+    pilot.tap(f"access.unblock.{pro.id}")
+    pilot.tap("confirm.yes")
+    assert not app.nav.current.flow._find(pro.id).blocked
+
+
+def all_words(widget):
+    return [w.text for w in widget.walk() if type(w).__name__ == "Text"]
 
 
 def test_emergency_access_off_then_on(pilot):

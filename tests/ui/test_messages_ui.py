@@ -121,7 +121,7 @@ def test_opening_a_conversation_marks_it_read(pilot, backend):
     texts, buttons = every_page(pilot)
     assert "Vos résultats de prise de sang" in texts
     first = backend.get_thread(session, RESULTS).messages[0]
-    assert f"Nouveau message de Dr Henri Fictif, le {format_date(first.date, 'fr')} :" in texts
+    assert f"Nouveau message de Docteur Henri Fictif, le {format_date(first.date, 'fr')} :" in texts
     assert "Le sucre est encore un peu haut, mais il baisse." in texts
     assert "messages.attachment.paulette-bio-2026-11" in [b.name for b in buttons]
     assert backend.get_thread(session, RESULTS).unread_count == 0, "read in the health space"
@@ -146,7 +146,7 @@ def test_ready_made_reply_is_sent_after_confirmation(pilot, backend):
     pilot.tap("Je voudrais un rendez-vous.")
     assert app.nav.current.name == "messages.confirm"
     texts = pilot.texts()
-    assert "Voulez-vous envoyer ce message à Dr Henri Fictif ?" in texts
+    assert "Voulez-vous envoyer ce message à Docteur Henri Fictif ?" in texts
     assert "« Je voudrais un rendez-vous. »" in texts
     assert len(backend.get_thread(session, RESULTS).messages) == before, "nothing sent before Envoyer"
     pilot.tap("Modifier")  # back to the choice: another answer can be taken

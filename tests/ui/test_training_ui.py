@@ -195,7 +195,7 @@ def test_block_a_professional_by_touch_is_checked_as_a_success(pilot, training, 
     assert "Bloquer un professionnel : pas encore fait." in app.describe().lines
     pilot.tap("training.exercise.block_professional")
     texts = pilot.texts()
-    assert "Bloquez la radiologue de Mme Exemple : Dr Inès Image-Test." in texts
+    assert "Bloquez la radiologue de Madame Exemple : Docteure Inès Image-Test." in texts
     assert "La patiente fictive est Mme Paulette Exemple. Son numéro : 2 44 03 99 999 001 68." in texts
     pilot.tap("Commencer l'exercice")
     code = sign_in_by_touch(pilot)

@@ -5,6 +5,11 @@ Steps::
     OVERVIEW --ask_block / ask_unblock--> CONFIRM_BLOCK / CONFIRM_UNBLOCK --confirm--> OVERVIEW (+ notice)
              --open_emergency--> EMERGENCY --ask_change--> CONFIRM_EMERGENCY --confirm--> EMERGENCY (+ notice)
              --open_history--> HISTORY (paged, newest first)
+
+The block / unblock words name the professional and follow their gender when the data gives it
+("Elle ne pourra plus…"), else they are neutral ("Cette personne ne pourra plus…"): each key ends
+in ``.female``, ``.male`` or ``.neutral`` (see `gender_form`). After a block or an unblock,
+``notice_for`` says whose line the notice belongs next to.
 """
 
 from __future__ import annotations
@@ -14,18 +19,34 @@ import enum
 from kiosk.core.audit import AuditAction, SubjectKind
 from kiosk.core.flows.base import SCOPE_ACCESS, Flow, action
 from kiosk.core.flows.summary import Activity
-from kiosk.core.models import AccessEvent, AccessRight, Page
+from kiosk.core.models import AccessEvent, AccessRight, Page, Professional
 
 DEFAULT_PAGE_SIZE = 5
 
 TITLE_KEY = "flows.access.title"
 EMPTY_KEY = "flows.access.empty"
+# keys that end in ".female", ".male" or ".neutral" (the professional's gender, see gender_form)
 BLOCKED_KEY = "flows.access.status.blocked"
 ALLOWED_KEY = "flows.access.status.allowed"
 BLOCK_KEYS = ("flows.access.block.question", "flows.access.block.what_changes", "flows.access.block.undo")
 UNBLOCK_KEYS = ("flows.access.unblock.question", "flows.access.unblock.what_changes")
 BLOCKED_DONE_KEY = "flows.access.block.done"
 UNBLOCKED_DONE_KEY = "flows.access.unblock.done"
+GENDER_FORMS = ("female", "male", "neutral")
+
+
+def gender_form(pro: Professional) -> str:
+    """"female" or "male" when the data says so (FHIR Practitioner.gender), else "neutral"."""
+    return pro.gender if pro.gender in ("female", "male") else "neutral"
+
+
+def gendered(key: str, pro: Professional) -> str:
+    return f"{key}.{gender_form(pro)}"
+
+
+def pro_values(pro: Professional) -> dict[str, str]:
+    """The name and profession as the data has them ("Docteure Anne Martin", "Médecin généraliste")."""
+    return {"name": pro.name, "profession": pro.profession}
 EMERGENCY_KEYS = ("flows.access.emergency.what", "flows.access.emergency.why", "flows.access.emergency.choice")
 EMERGENCY_ON_KEY = "flows.access.emergency.is_on"
 EMERGENCY_OFF_KEY = "flows.access.emergency.is_off"
@@ -79,6 +100,9 @@ class AccessFlow(Flow):
         self.selected: AccessRight | None = None
         self.emergency_target: bool | None = None
         self._history_page: Page[AccessEvent] | None = None
+        #: the professional just blocked or unblocked: the notice goes next to their line
+        self.changed_id: str | None = None
+        self.notice_values: dict[str, str] = {}
 
     # ------------------------------------------------------------ reading
     @property
@@ -91,8 +115,8 @@ class AccessFlow(Flow):
 
     @staticmethod
     def status_key(right: AccessRight) -> str:
-        """"Bloqué" or "Peut voir votre dossier", in words."""
-        return BLOCKED_KEY if right.blocked else ALLOWED_KEY
+        """"Bloqué" (in the professional's gender, or neutral) or "Peut voir votre dossier", in words."""
+        return gendered(BLOCKED_KEY, right.professional) if right.blocked else ALLOWED_KEY
 
     @property
     def emergency_status_key(self) -> str | None:
@@ -102,13 +126,27 @@ class AccessFlow(Flow):
 
     @property
     def confirm_keys(self) -> tuple[str, ...]:
-        if self.step is AccessStep.CONFIRM_BLOCK:
-            return BLOCK_KEYS
-        if self.step is AccessStep.CONFIRM_UNBLOCK:
-            return UNBLOCK_KEYS
+        if self.step in (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK) and self.selected is not None:
+            keys = BLOCK_KEYS if self.step is AccessStep.CONFIRM_BLOCK else UNBLOCK_KEYS
+            return tuple(gendered(key, self.selected.professional) for key in keys)
         if self.step is AccessStep.CONFIRM_EMERGENCY:
             return EMERGENCY_TURN_ON_KEYS if self.emergency_target else EMERGENCY_TURN_OFF_KEYS
         return ()
+
+    @property
+    def notice_for(self) -> str | None:
+        """The id of the professional the block / unblock notice is about (None without that notice)."""
+        key = self.notice_key or ""
+        if key.startswith((BLOCKED_DONE_KEY + ".", UNBLOCKED_DONE_KEY + ".")):
+            return self.changed_id
+        return None
+
+    @property
+    def confirm_values(self) -> dict[str, str]:
+        """Who the block / unblock question is about: {"name": …, "profession": …}."""
+        if self.step in (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK) and self.selected is not None:
+            return pro_values(self.selected.professional)
+        return {}
 
     @property
     def events(self) -> tuple[AccessEvent, ...]:
@@ -203,7 +241,8 @@ class AccessFlow(Flow):
             self.notice_key = EMERGENCY_DONE_ON_KEY if target else EMERGENCY_DONE_OFF_KEY
             return
         block = self.step is AccessStep.CONFIRM_BLOCK
-        pro_id = self.selected.professional.id
+        pro = self.selected.professional
+        pro_id = pro.id
         if block:
             updated = self._space.block_professional(self._patient, pro_id)
         else:
@@ -214,7 +253,9 @@ class AccessFlow(Flow):
             Activity.PROFESSIONAL_BLOCKED if block else Activity.PROFESSIONAL_UNBLOCKED, SubjectKind.PROFESSIONAL, pro_id
         )
         self._return_to(AccessStep.OVERVIEW)
-        self.notice_key = BLOCKED_DONE_KEY if block else UNBLOCKED_DONE_KEY
+        self.notice_key = gendered(BLOCKED_DONE_KEY if block else UNBLOCKED_DONE_KEY, pro)
+        self.notice_values = pro_values(pro)
+        self.changed_id = pro_id
 
     # ------------------------------------------------------------- helpers
     def _load_history(self, page: int) -> Page[AccessEvent]:

@@ -325,7 +325,8 @@ def _authored_demo_data() -> DemoData:
     raw = json.loads((assets / "patients.json").read_text(encoding="utf-8"))
     now = _dt(raw["today"])
     pros = {
-        p["id"]: Professional(p["id"], p["name"], p["profession"], p["rpps"], p["organisation"])
+        p["id"]: Professional(p["id"], p["name"], p["profession"], p["rpps"], p["organisation"],
+                              p.get("gender", ""))
         for p in raw["professionals"]
     }
     records = tuple(_record(p, pros, assets, now) for p in raw["patients"])

@@ -3,6 +3,10 @@
 One screen per step of kiosk.core.flows.access.AccessFlow (the confirmations are dialogs over
 the screen). The flow lives in the session's data (wiped with it); a screen brought back by
 Retour moves the flow back to its own step.
+
+After a block or an unblock the list opens again at the page of that professional, with the
+notice ("Docteure … est bloquée.") kept together with their line, which says "Bloqué" in words
+and with an icon.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
-from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
+from kiosk.ui.widgets import Banner, Button, Icon, PagedList, Row, Stack, Text
 
 FLOW_KEY = "ui.flow.access"
 #: Events fetched at a time; the screen's own pager shows them a few at a time.
@@ -26,6 +30,29 @@ CONFIRM_STEPS = (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK, AccessSte
 
 def flow_for(app: Any, *, fresh: bool = False) -> AccessFlow:
     return session_flow(app, FLOW_KEY, lambda ctx: AccessFlow(ctx, page_size=HISTORY_PAGE_SIZE), fresh=fresh)
+
+
+class NamedConfirmDialog(ConfirmDialog):
+    """The confirmation whose question names someone: "Voulez-vous bloquer {name}, {profession} ?"."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.title.set_text(self.title_key, **self._values)
+
+
+class KeepPage(PagedList):
+    """A paged list that opens at the page holding `keep` (the line just changed), at any text size."""
+
+    keep: Any = None
+
+    def paginate(self) -> None:
+        super().paginate()
+        if self.keep is None:
+            return
+        page = next((n for n, items in enumerate(self.pages) if self.keep in items), None)
+        if page is not None and page != self.page:
+            self.page = page
+            self._show()
 
 
 class AccessScreen(Screen):
@@ -42,7 +69,7 @@ class AccessScreen(Screen):
         self.step = (self.flow.step_number, self.flow.step_count)
         if self.flow.error_key:
             self.add(Banner(self.flow.error_key, kind="error"))
-        elif self.flow.notice_key:
+        elif self.flow.notice_key and not self.flow.notice_for:
             self.add(Banner(self.flow.notice_key, kind="info"))
         self.fill()
 
@@ -61,13 +88,20 @@ class AccessScreen(Screen):
         def yes() -> None:
             act(self.app, self.flow.confirm, then=done)
 
-        self.app.open_overlay(ConfirmDialog(
+        self.app.open_overlay(NamedConfirmDialog(
             self.app, title_key=self.flow.confirm_keys[0], line_keys=self.flow.confirm_keys[1:],
-            on_yes=yes, on_no=self.flow.back))
+            values=self.flow.confirm_values, on_yes=yes, on_no=self.flow.back))
 
 
 @screen("access", order=55)
 class AccessOverviewScreen(AccessScreen):
+    def build(self) -> None:
+        # the list opens at the page of the professional just blocked or unblocked
+        self.remove_widget(self.content)
+        self.content = KeepPage(cols=self.columns, spacing_mm=5)
+        self.add_widget(self.content)
+        super().build()
+
     def fill(self) -> None:
         if self.flow.empty_key:
             self.add(Text(key=self.flow.empty_key))
@@ -76,7 +110,15 @@ class AccessOverviewScreen(AccessScreen):
             words = Stack(spacing_mm=1)
             words.add_widget(Text(raw=pro.name, style="strong"))
             words.add_widget(Text(raw=pro.profession))
-            words.add_widget(Text(key=self.flow.status_key(right)))
+            status = Text(key=self.flow.status_key(right))
+            if right.blocked:
+                # "Bloqué" in words and with an icon, never colour alone
+                marked = Row(spacing_mm=2)
+                marked.add_widget(Icon("close", size_hint_x=None, width=look().font_px("body") * 1.2))
+                marked.add_widget(status)
+                words.add_widget(marked)
+            else:
+                words.add_widget(status)
             if right.blocked:
                 button = Button("screens.access.unblock", "check", name=f"access.unblock.{pro.id}",
                                 on_activate=lambda i=pro.id: self.ask(self.flow.ask_unblock, i))
@@ -87,7 +129,15 @@ class AccessOverviewScreen(AccessScreen):
             row.add_widget(words)
             button.size_hint_x = 0.45
             row.add_widget(button)
-            self.add(row)
+            if self.flow.notice_for == pro.id:
+                # the notice sits with the line it is about: one block, never split across pages
+                item = Stack(spacing_mm=3)
+                item.add_widget(Banner(self.flow.notice_key, values=self.flow.notice_values, kind="info"))
+                item.add_widget(row)
+                self.content.keep = item
+                self.add(item)
+            else:
+                self.add(row)
         self.add(Button("flows.access.emergency.title", "warning", name="access.emergency",
                         on_activate=self.open_emergency),
                  Button("flows.access.history.title", "clock", name="access.history",

@@ -31,19 +31,22 @@ def test_block_then_unblock_a_professional(ctx, sign_in, demo, audit_log):
     assert (flow.step, flow.step_number) == (AccessStep.OVERVIEW, 1)
     assert [r.professional.profession for r in flow.rights] and all(r.professional.profession for r in flow.rights)
     kine = next(r for r in flow.rights if r.professional.id == "pro-kine")
-    assert flow.status_key(kine) == "flows.access.status.blocked"
+    assert flow.status_key(kine) == "flows.access.status.blocked.male"
     assert not flow.ask_block("pro-kine"), "already blocked"
     assert flow.ask_block("pro-generaliste") and (flow.step, flow.step_number, flow.step_count) == (
         AccessStep.CONFIRM_BLOCK, 2, 2)
-    assert flow.selected.professional.id == "pro-generaliste" and "flows.access.block.undo" in flow.confirm_keys
+    assert flow.selected.professional.id == "pro-generaliste" and "flows.access.block.undo.male" in flow.confirm_keys
+    assert flow.confirm_values == {"name": "Docteur Henri Fictif", "profession": "Médecin généraliste"}
     assert flow.back() and flow.step is AccessStep.OVERVIEW and flow.selected is None
     assert not any(r.blocked for r in demo.list_access_rights(patient) if r.professional.id == "pro-generaliste")
     flow.ask_block("pro-generaliste")
-    assert flow.confirm() and flow.step is AccessStep.OVERVIEW and flow.notice_key == "flows.access.block.done"
+    assert flow.confirm() and flow.step is AccessStep.OVERVIEW and flow.notice_key == "flows.access.block.done.male"
+    assert flow.notice_for == "pro-generaliste" and flow.notice_values["name"] == "Docteur Henri Fictif"
     assert next(r for r in flow.rights if r.professional.id == "pro-generaliste").blocked
     assert next(r for r in demo.list_access_rights(patient) if r.professional.id == "pro-generaliste").blocked
     assert flow.ask_unblock("pro-generaliste") and flow.step is AccessStep.CONFIRM_UNBLOCK
-    assert flow.confirm() and flow.notice_key == "flows.access.unblock.done"
+    assert flow.confirm() and flow.notice_key == "flows.access.unblock.done.male"
+    assert flow.notice_for == "pro-generaliste"
     assert not next(r for r in demo.list_access_rights(patient) if r.professional.id == "pro-generaliste").blocked
     counts = ctx.session.activity_log.counts
     assert counts["professional.blocked"] == 1 and counts["professional.unblocked"] == 1
@@ -52,6 +55,46 @@ def test_block_then_unblock_a_professional(ctx, sign_in, demo, audit_log):
         (AuditAction.PROFESSIONAL_BLOCKED, SubjectKind.PROFESSIONAL, "pro-generaliste"),
         (AuditAction.PROFESSIONAL_UNBLOCKED, SubjectKind.PROFESSIONAL, "pro-generaliste"),
     ]
+
+
+def test_block_words_follow_the_gender_or_are_neutral(ctx, sign_in):
+    from dataclasses import replace
+
+    from kiosk.core.flows.access import gender_form
+    from kiosk.core.i18n import Catalog
+
+    sign_in("privacy")
+    flow = AccessFlow(ctx).start()
+    pros = {r.professional.id: r.professional for r in flow.rights}
+    assert gender_form(pros["pro-generaliste"]) == "male"
+    pro = next(p for p in pros.values() if p.gender == "female")
+    assert gender_form(pro) == "female"
+    for gender in ("other", "unknown", ""):
+        assert gender_form(replace(pro, gender=gender)) == "neutral"
+    fr = Catalog.load("fr")
+    assert flow.ask_block(pro.id)
+    question, *lines = [fr.tr(k, **flow.confirm_values) for k in flow.confirm_keys]
+    assert question == f"Voulez-vous bloquer {pro.name}, {pro.profession} ?"
+    assert lines[0] == "Elle ne pourra plus voir votre dossier."
+    assert flow.confirm() and fr.tr(flow.notice_key, **flow.notice_values) == f"{pro.name} est bloquée."
+    blocked = next(r for r in flow.rights if r.professional.id == pro.id)
+    assert fr.tr(flow.status_key(blocked)).startswith("Bloquée : ")
+    # no gender in the data: neutral words
+    def no_gender():
+        flow.rights = [replace(r, professional=replace(r.professional, gender="")) for r in flow.rights]
+
+    no_gender()
+    assert flow.ask_unblock(pro.id)
+    assert fr.tr(flow.confirm_keys[1]) == "Cette personne pourra à nouveau voir votre dossier."
+    assert flow.confirm() and fr.tr(flow.notice_key, **flow.notice_values) == \
+        f"{pro.name} peut à nouveau voir votre dossier."
+    no_gender()
+    assert flow.ask_block(pro.id)
+    assert fr.tr(flow.confirm_keys[1]) == "Cette personne ne pourra plus voir votre dossier."
+    assert flow.confirm()
+    no_gender()
+    blocked = next(r for r in flow.rights if r.professional.id == pro.id)
+    assert fr.tr(flow.status_key(blocked)) == "Accès bloqué : ne peut pas voir votre dossier."
 
 
 def test_emergency_access_on_and_off(ctx, sign_in, demo, audit_log):

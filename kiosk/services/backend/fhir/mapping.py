@@ -303,6 +303,8 @@ def practitioner_resource(pro: Professional) -> dict:
     }
     if pro.rpps:
         resource["identifier"] = [{"system": IDNAT_PS_SYSTEM, "value": "8" + pro.rpps}]
+    if pro.gender:
+        resource["gender"] = pro.gender
     return resource
 
 
@@ -341,9 +343,12 @@ def parse_professional(practitioner: Any, role: Any | None) -> Professional:
                 (c.get("display") for c in _list(first.get("coding")) if _obj(c).get("display")), ""
             )
         organisation = _str(_obj(role.get("organization") or {}).get("display"), required=False)
+    # Practitioner.gender (male | female | other | unknown): only the first two change the wording
+    gender = practitioner.get("gender")
+    gender = gender if gender in ("female", "male") else ""
     return Professional(
         id=practitioner["id"], name=_str(text), profession=_str(profession, required=False),
-        rpps=rpps, organisation=organisation,
+        rpps=rpps, organisation=organisation, gender=gender,
     )
 
 
