@@ -289,7 +289,7 @@ def test_the_end_list_equals_what_was_done_and_by_whom(ctx, assisted, session):
     assert all(logged.record.subject_id is None for logged in assisted.actions)  # only kinds are kept
     assert assisted._on_session_end not in session.on_end  # nothing of it reaches the next person
     payload = assisted.qr_payload(Catalog.load("fr"))
-    assert HELPER_NAME in payload and HELPER_ORG in payload and "1 décembre 2026" in payload
+    assert HELPER_NAME in payload and HELPER_ORG in payload and "1er décembre 2026" in payload
     for line in fr:
         assert line in payload
     assert DOC_TITLE not in payload and "Paulette" not in payload and RICH_INS not in payload
