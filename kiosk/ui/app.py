@@ -74,6 +74,8 @@ class KioskApp(App):
         #: errors the last-resort handler caught (type names only), for the log and for tests
         self.crashes: list[str] = []
         self._end_deadline: float | None = None
+        self._end_span = 0.0  # the end screen's whole time, given back at each touch
+        self.touch_hooks.append(self.end_touched)
         self._interval = None
 
     # -- Kivy ------------------------------------------------------------------------------
@@ -231,7 +233,8 @@ class KioskApp(App):
         if not self.journal_ready():
             return
         self.session.start()
-        self.nav.show("home", remember=False)
+        # nothing to do on Home before the sign-in: Commencer opens it at once
+        self.nav.show("sign_in", remember=False)
 
     def journal_ready(self) -> bool:
         """A session starts only when what it does can be journaled; otherwise one sentence."""
@@ -262,12 +265,23 @@ class KioskApp(App):
         self.close_all_overlays()
         self._end_deadline = self.clock.monotonic() + self._end_return_s()
         self.nav.reset("end")
+        if self._end_deadline is not None:  # the screen may have asked for more (a list and its QR code)
+            self._end_span = max(float(self._end_return_s()), self._end_deadline - self.clock.monotonic())
 
     @staticmethod
     def _end_return_s() -> int:
         from kiosk.ui.screens.end import RETURN_AFTER_S
 
         return RETURN_AFTER_S
+
+    def end_touched(self) -> None:
+        """A touch while the end screen is there: its whole time again, so reading never loses it."""
+        if self._end_deadline is not None:
+            self._end_deadline = max(self._end_deadline, self.clock.monotonic() + self._end_span)
+            current = getattr(self.nav, "current", None) if hasattr(self, "nav") else None
+            countdown = getattr(current, "countdown", None)
+            if countdown is not None:
+                countdown.refresh()
 
     def end_seconds_left(self) -> int:
         if self._end_deadline is None:
@@ -284,6 +298,7 @@ class KioskApp(App):
     def _on_reset(self) -> None:
         self.end_summary = []
         self._end_deadline = None
+        self._end_span = 0.0
         self.close_all_overlays()
         prefs = self.session.prefs
         self.look.apply(lang=prefs.language, theme=prefs.theme, text_size=prefs.text_size)

@@ -43,8 +43,7 @@ def on_fhir(pilot, fhir_url):
 
 def sign_in_on_the_pad(pilot, ins=RICH):
     app = pilot.app
-    pilot.tap("Commencer")
-    pilot.tap("home.feature.sign_in")
+    pilot.tap("Commencer")  # the sign-in at once
     for d in ins:
         pilot.tap(f"pad.{d}")
     pilot.tap("sign_in.next")

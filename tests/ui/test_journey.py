@@ -6,11 +6,22 @@ from kiosk.core.session import State
 from kiosk.ui import theme as th
 
 
+def start_signed_in(pilot):
+    """Commencer opens the sign-in; a demo patient signs in, and Home shows the tiles."""
+    from kiosk.ui.screens.access_code import sign_in_demo
+
+    pilot.tap("Commencer")
+    assert pilot.app.nav.current.name == "sign_in"
+    sign_in_demo(pilot.app)
+    pilot.app.nav.home()
+    pilot.pump()
+
+
 def test_tap_through_welcome_home_end(pilot, shots_dir):
     app = pilot.app
     assert app.nav.current.name == "welcome"
     assert "Choisissez votre langue\u00a0:" in pilot.texts()
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     assert app.nav.current.name == "home"
     assert app.session.state is State.ACTIVE
     assert "Terminer ma session" in pilot.texts()
@@ -28,7 +39,7 @@ def test_tap_through_welcome_home_end(pilot, shots_dir):
 
 
 def test_confirmation_no_keeps_the_session(pilot):
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     pilot.tap("bar.finish")
     pilot.tap("Non, continuer")
     assert pilot.app.nav.current.name == "home"
@@ -57,9 +68,56 @@ def test_end_screen_a_tap_anywhere_returns(pilot):
     assert pilot.app.nav.current.name == "welcome"
 
 
+def test_end_screen_says_first_that_all_is_erased_and_a_touch_gives_the_time_back(pilot):
+    app = pilot.app
+    start_signed_in(pilot)
+    app.session.end()
+    pilot.pump()
+    first = app.nav.current.content.pages[0][0]
+    assert first.text == "Vos informations ont été effacées de cette borne."
+    pilot.advance(15)
+    assert any("5 secondes" in t for t in pilot.texts())
+    title = app.shell.top_bar.title
+    pilot.tap_at(*title.to_window(*title.center))  # a touch that is not on the screen's content
+    assert app.nav.current.name == "end"
+    assert any("20 secondes" in t for t in pilot.texts())
+    pilot.advance(15)
+    assert app.nav.current.name == "end"
+    pilot.advance(5)
+    assert app.nav.current.name == "welcome"
+
+
+def test_paging_a_long_end_screen_never_loses_it(pilot):
+    app = pilot.app
+    provider = lambda _session: [f"Vous avez lu le document numéro {i}." for i in range(1, 13)]  # noqa: E731
+    app.end_summary_providers.append(provider)
+    try:
+        start_signed_in(pilot)
+        app.set_prefs(text_size=4)
+        app.session.end()
+        pilot.pump()
+        pages = app.nav.current.content.pages
+        assert len(pages) >= 3
+        assert pages[0][0].text == "Vos informations ont été effacées de cette borne."
+        for _ in range(len(pages) - 1):
+            pilot.advance(15)
+            pilot.tap("pager.next")
+            assert app.nav.current.name == "end"
+        pilot.advance(15)
+        assert app.nav.current.name == "end"
+        # with several pages, a tap beside Suivant is not "anywhere": the screen stays
+        screen = app.nav.current
+        pilot.tap_at(*screen.to_window(screen.x + 5, screen.center_y))
+        assert app.nav.current.name == "end"
+        pilot.advance(20)
+        assert app.nav.current.name == "welcome"
+    finally:
+        app.end_summary_providers.remove(provider)
+
+
 def test_inactivity_warning_then_still_here(pilot):
     app = pilot.app
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     session = app.session
     pilot.advance(session.timeout_s - session.warning_s - 1)
     assert app.warning is None
@@ -119,7 +177,7 @@ def test_language_switch_changes_every_visible_label(pilot):
 
 def test_text_size_and_theme_from_the_display_panel(pilot):
     app = pilot.app
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Touchez ce que vous voulez faire."][0]
     size_1 = body.font_size
     pilot.tap("bar.display")
@@ -147,7 +205,7 @@ def test_slide_off_cancels_a_button(pilot):
     assert app.session.state is State.IDLE
     assert not button.pressed
     pilot.tap("Commencer")
-    assert app.nav.current.name == "home"
+    assert app.nav.current.name == "sign_in"
 
 
 def test_button_acts_on_release_not_on_press(pilot):
@@ -161,7 +219,7 @@ def test_button_acts_on_release_not_on_press(pilot):
     assert button.pressed and pilot.app.nav.current.name == "welcome"
     touch.up()
     pilot.pump()
-    assert pilot.app.nav.current.name == "home"
+    assert pilot.app.nav.current.name == "sign_in"
 
 
 def test_help_opens_and_closes(pilot):
@@ -187,7 +245,7 @@ def test_back_and_home_buttons_follow_the_history(pilot):
             def build(self):
                 self.add(Text(key="ui.help.line1"))
 
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     bar = pilot.app.shell.bottom_bar.buttons
     assert bar["back"].hidden and bar["home"].hidden
     pilot.app.nav.show("test.detail", step=(2, 4))
@@ -219,7 +277,7 @@ def test_listen_gives_the_screen_description_to_the_voice(pilot):
             said.append(description.spoken_text(catalog))
 
     pilot.app.services.speaker = Voice()
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     pilot.tap("Écouter")
     assert len(said) == 1
     text = said[0]
@@ -233,7 +291,7 @@ def test_home_shows_registered_features_as_tiles(pilot):
 
     registry.register_feature(registry.Feature("test.help", "help", "ui.help.title", "welcome", order=1))
     try:
-        pilot.tap("Commencer")
+        start_signed_in(pilot)
         names = [b.name for b in pilot.buttons()]
         assert "home.feature.test.help" in names and "home.finish" in names
         assert "Touchez ce que vous voulez faire." in pilot.texts()
@@ -247,7 +305,7 @@ def test_paged_list_has_previous_and_next(pilot):
     for i in range(14):
         registry.register_feature(registry.Feature(f"test.f{i}", "info", "ui.help.title", "welcome", order=i))
     try:
-        pilot.tap("Commencer")
+        start_signed_in(pilot)
         pages = pilot.app.nav.current.content.pages
         assert len(pages) >= 2
         assert f"Page 1 sur {len(pages)}" in pilot.texts()

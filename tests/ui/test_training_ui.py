@@ -115,10 +115,9 @@ def all_pages_texts(pilot) -> list[str]:
 
 
 def sign_in_by_touch(pilot, ins: str = PAULETTE) -> str:
-    """From Welcome: Commencer, Me connecter, the identifier, then the code shown in training mode."""
+    """From Welcome: Commencer (the sign-in at once), the identifier, then the code shown in training mode."""
     app = pilot.app
     pilot.tap("welcome.start")
-    tap_on_page(pilot, "home.feature.sign_in")
     type_digits(pilot, ins)
     tap_on_page(pilot, "sign_in.next")
     flow = sign_in_screens.flow_for(app)
@@ -159,7 +158,7 @@ def test_band_is_on_every_screen_cannot_be_closed_and_stays_for_the_next_person(
     band_buttons = [b.name for b in training.band.walk(restrict=True) if hasattr(b, "on_activate")]
     assert band_buttons == ["training.band.button"]  # no Fermer: nothing hides the band
     pilot.tap("welcome.start")
-    assert app.nav.current.name == "home" and BAND_FR in pilot.texts()
+    assert app.nav.current.name == "sign_in" and BAND_FR in pilot.texts()
     pilot.tap("bar.finish")
     pilot.tap("confirm.yes")
     assert app.nav.current.name == "end" and BAND_FR in pilot.texts(everywhere=True)
@@ -294,7 +293,7 @@ def test_assisted_exercise_is_judged_when_the_session_ends(pilot, training):
     assisted = AssistedSession(HelperIdentity("Mme Formatrice", "Pharmacie Test", "hlp-" + "1" * 24),
                                session=app.session)
     app.session.data[ASSISTED] = assisted
-    tap_on_page(pilot, "home.feature.sign_in")  # a touch: training now follows this assisted session
+    tap_on_page(pilot, "pad.1")  # a touch: training now follows this assisted session
     assert training.training.current.assisted is assisted
     assert assisted.give_consent(["documents"])
     sign_in_screens.flow_for(app, fresh=True)
@@ -352,7 +351,6 @@ def test_summary_counts_and_recommencer_shows_the_hidden_document_again(pilot, t
 
 def _to_code_screen(pilot) -> None:
     pilot.tap("welcome.start")
-    tap_on_page(pilot, "home.feature.sign_in")
     type_digits(pilot, PAULETTE)
     tap_on_page(pilot, "sign_in.next")
     assert pilot.app.nav.current.name == "sign_in.code"

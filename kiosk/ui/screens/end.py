@@ -1,5 +1,9 @@
-"""End of session: what was done (when a journey reports it, and with a helper: the list and its
-QR code), the wipe, then back to Welcome."""
+"""End of session: first that everything was erased, then what was done (when a journey reports it,
+and with a helper: the list and its QR code), then back to Welcome.
+
+The time before Welcome comes back starts again at each touch (`KioskApp.end_touched`): paging
+through a long list never loses the screen.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,15 @@ class EndScreen(Screen):
     in_session = False
 
     def build(self) -> None:
+        # first, at the top of page 1 at every size: everything is erased
+        self.add(Text(key="ui.end.erased", style="heading"))
         for line in self.app.end_summary:
             self.add(Text(raw=line))
         from kiosk.ui.screens.assisted_end import end_section
 
         end_section(self)  # after an assisted session: what was done, and its QR code to keep
         self.countdown = Text(source=self._countdown_text)
-        self.add(Text(key="ui.end.erased", style="heading"), Text(key="ui.end.thanks"), self.countdown)
+        self.add(Text(key="ui.end.thanks"), self.countdown)
         self.add_action(Button("ui.end.again", "forward", kind="primary", name="end.again",
                                on_activate=self.app.next_person))
 
@@ -49,11 +55,18 @@ class EndScreen(Screen):
             return
         self.countdown.refresh()
 
+    def on_touch_down(self, touch):  # type: ignore[override]
+        self.app.end_touched()  # the person is reading: the full time again
+        return super().on_touch_down(touch)
+
     def on_touch_up(self, touch):  # type: ignore[override]
-        # a tap anywhere on this screen also brings the Welcome screen back
+        self.app.end_touched()  # the finger leaves: the full time from now
         if super().on_touch_up(touch):
             return True
-        # a tap on a button (Suivant of a long list) is for the button, not "anywhere"
+        # a tap on an empty place brings the Welcome screen back, only when all of it is on one page:
+        # with Précédent / Suivant, a tap beside them must never lose the screen
+        if len(self.content.pages) > 1:
+            return False
         if self.collide_point(*touch.pos) and touch.grab_current is None and not touch.grab_list:
             self.app.next_person()
             return True

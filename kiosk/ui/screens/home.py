@@ -1,18 +1,60 @@
-"""Home: one tile per feature that exists on this kiosk, and "Terminer ma session"."""
+"""Home: one tile per feature that exists on this kiosk, and "Terminer ma session".
+
+Before the patient is signed in there is nothing to choose: Home is never shown then, and
+Accueil leads back to the start of the sign-in (kiosk.ui.screens.sign_in).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, features_for, screen
 from kiosk.ui.widgets import Button, Text
+
+
+def before_sign_in(app: Any) -> bool:
+    """True while the only tile would be "Me connecter"."""
+    return any(f.name == "sign_in" for f in features_for(app.services))
+
+
+def open_sign_in(app: Any) -> None:
+    """The start of the sign-in; a pause or a closed space stays what it is."""
+    from kiosk.core.flows.sign_in import SignInStep
+    from kiosk.ui.screens import sign_in
+
+    flow = app.session.data.get(sign_in.FLOW_KEY)
+    if flow is not None and flow.step in sign_in.SCREENS \
+            and flow.step not in (SignInStep.IDENTIFIER, SignInStep.CODE):
+        sign_in.go(app, flow)
+        return
+    app.nav.show("sign_in", remember=False)  # from the code step: back to the identifier
 
 
 @screen("home", order=20)
 class HomeScreen(Screen):
     title_key = "ui.home.title"
     can_go_back = False
-    columns = 2
+
+    @property
+    def columns(self) -> int:  # type: ignore[override]
+        """Three tiles a row at the default size: every tile and Terminer on one page."""
+        return 3 if look().text_size <= 1 else 2
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._tight()
+
+    def _tight(self) -> None:
+        """Tiles 3 mm apart (the least the rules allow): at size 2, every tile and Terminer on one page."""
+        if hasattr(self, "content"):
+            self.content.spacing_mm = 3 if look().text_size == 2 else 5
 
     def build(self) -> None:
+        self._tight()
+        self.to_sign_in = before_sign_in(self.app)
+        if self.to_sign_in:
+            return  # on_shown opens the sign-in: nothing is built for nothing
         features = features_for(self.app.services)
         tiles = [
             Button(f.label_key, f.icon, kind="tile", name=f"home.feature.{f.name}",
@@ -21,8 +63,26 @@ class HomeScreen(Screen):
         ]
         tiles.append(Button("ui.home.finish", "end", kind="tile", name="home.finish",
                             on_activate=self.app.ask_end_session))
+        self.built_for = look().text_size
         if features:
-            self.add(Text(key="ui.home.intro", style="strong"), *tiles)
+            # at size 2 the title says it: the room goes to the tiles, all on one page
+            intro = [Text(key="ui.home.intro", style="strong")] if look().text_size != 2 else []
+            self.add(*intro, *tiles)
         else:
             # nothing else on this kiosk yet: a calm page that says so without "coming soon"
             self.add(Text(key="ui.home.ready", style="strong"), *tiles, Text(key="ui.home.only_finish"))
+
+    def on_prefs(self) -> None:
+        if not self.to_sign_in and look().text_size != self.built_for:
+            self.app.nav.redisplay()  # another arrangement of the tiles
+
+    def on_shown(self) -> None:
+        if self.to_sign_in:
+            open_sign_in(self.app)
+
+    @classmethod
+    def demo_state(cls, app: Any) -> dict[str, Any]:
+        from kiosk.ui.screens.access_code import sign_in_demo
+
+        sign_in_demo(app)  # Home is shown to a signed-in patient only
+        return {}
