@@ -16,11 +16,13 @@ APT_RUN  := python3-venv libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 lib
 # faketime for the runs at far dates.
 APT_TEST := tesseract-ocr-fra zbar-tools gettext systemd dpkg-dev fakeroot faketime
 
-# make test-faketime: every test but the screen and packaging ones, at two dates years away from
-# the demo data's day, both runs side by side. Each crosses a boundary while it runs: Paris moves
+# make test-faketime: the core, storage and demo tests (FAKETIME_TESTS="tests --ignore=tests/ui
+# --ignore=tests/packaging" for every non-screen test), at two dates years away from the demo
+# data's day, both runs side by side. Each crosses a boundary while it runs: Paris moves
 # to summer time at 01:00 UTC on 2031-03-30; February 2022 ends in Paris at 23:00 UTC on 02-28.
 # Only the wall clock is faked: tests/faketime/sitecustomize.py says why and mends time.sleep.
-FAKETIME_TESTS  ?= tests --ignore=tests/ui --ignore=tests/packaging
+FAKETIME_TESTS  ?= tests/core tests/services/storage tests/services/test_demo_backend.py tests/test_app.py \
+                   tests/test_training_mode.py tests/test_nothing_kept.py
 FAKETIME_RUN    := TZ=UTC PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
 FAKETIME_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKETIME_TESTS)
 
@@ -29,8 +31,9 @@ FAKETIME_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKETIME_TES
 demo: setup
 	$(BIN)/kiosk run --demo
 
+# Two workers (pytest-xdist): each has its own kiosk window on the one virtual display.
 test: setup-test
-	$(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(XVFB) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-faketime
 
 test-faketime: setup-test

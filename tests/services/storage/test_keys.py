@@ -60,7 +60,7 @@ def test_private_key_is_accepted(tmp_path, mode):
 
 @pytest.mark.parametrize(
     "content",
-    [b"a1" * 31, b"a1" * 33, b"zz" * 32, b"short", b"0123456789abcdef" * 2, os.urandom(31), os.urandom(33)],
+    [b"a1" * 31, b"a1" * 33, b"zz" * 32, b"short", b"0123456789abcdef" * 2, bytes(range(200, 231)), bytes(range(1, 34))],
 )
 def test_wrong_length_or_format_is_refused(tmp_path, content):
     write_key(tmp_path / KEY_FILE_NAME, content, 0o600)

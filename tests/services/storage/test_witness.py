@@ -195,6 +195,7 @@ def test_a_full_disk_at_session_end(tmp_path, clock, caplog):
             head = services.store.journal.head()
             Filler(disk).fill()
             services.session.start()
+            caplog.clear()  # only this end's lines (another test may have left the level at INFO)
             with caplog.at_level(logging.INFO):
                 services.session.end()
             assert services.session.end_reason is not None
