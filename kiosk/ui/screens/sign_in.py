@@ -9,10 +9,10 @@ The typed code is never shown (● ● ○) and is registered with the speaker a
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
 from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
+from kiosk.core.ports import LOCKOUT
 from kiosk.ui.flow_context import act, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
@@ -28,8 +28,11 @@ SCREENS = {
     SignInStep.SPACE_CLOSED: "sign_in.closed",
 }
 PAD_KEY_MM = 18
-PAD_KEY_WIDTH_MM = 45  # holds "Corriger" on one line
+PAD_KEY_WIDTH_MM = 56  # the last column: holds "Corriger" and "Tout effacer" on one line
 PAD_DIGIT_WIDTH_MM = 30
+#: The same pad in every mode (with or without a band, at every text size): 3 rows of 4 keys, so it
+#: fits beside the words even under a band. "Corriger" takes away the last digit, "Tout effacer" all.
+PAD_LAYOUT = (("1", "2", "3", "delete"), ("4", "5", "6", "clear"), ("7", "8", "9", "0"))
 PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
@@ -54,12 +57,36 @@ CODE_HINTS: list[Callable[[Any, SignInFlow], "str | None"]] = []
 
 
 def go(app: Any, flow: SignInFlow) -> None:
-    """Show the screen of the flow's step (Home once signed in)."""
+    """Show the screen of the flow's step (Home once signed in).
+
+    Retour is there at every step: from the identifier it leads to what came before sign-in,
+    from the code and from the pause it leads to the identifier.
+    """
     if flow.step is SignInStep.SIGNED_IN:
         if not any(hook(app) for hook in AFTER_SIGN_IN):
             app.nav.home()
         return
-    app.nav.show(SCREENS[flow.step], remember=False)
+    nav = app.nav
+    name = SCREENS[flow.step]
+    here = nav.current.name if nav.current is not None else ""
+    if here == name:  # the same step again (an error, a new code): built again with its message
+        nav.redisplay()
+        return
+    identifier = SCREENS[SignInStep.IDENTIFIER]
+    if flow.step is SignInStep.IDENTIFIER:
+        if nav.history and nav.history[-1][0] == identifier:
+            nav.back()
+        else:
+            nav.show(name, remember=False)
+        return
+    if here == identifier:
+        nav.show(name)  # the identifier is remembered: Retour leads back to it
+        return
+    # from the code to the pause: the way back stays the identifier, not the code
+    nav.show(name)
+    if nav.history and nav.history[-1][0] == here and here in SCREENS.values():
+        nav.history.pop()
+        nav.update_bars()
 
 
 class _Beside(Row):
@@ -82,40 +109,39 @@ class SignInScreen(Screen):
 
     def build(self) -> None:
         self.flow = flow_for(self.app)
-        if self.flow_step is SignInStep.IDENTIFIER and self.flow.step is SignInStep.CODE:
-            self.flow.back()  # brought back by Retour: type the identifier again
+        if self.flow_step is SignInStep.IDENTIFIER and self.flow.step in (SignInStep.CODE, SignInStep.PAUSED):
+            self.flow.back()  # brought back by Retour: type the identifier again (or another one)
         if self.flow.step_number and self.flow_step in (SignInStep.IDENTIFIER, SignInStep.CODE):
             self.step = (self.flow.step_number, self.flow.step_count)
         # the error or notice goes with the words beside the pad, so the pad never moves to another page
         # (with larger text, plain words: a long sentence can go on over two pages, a banner cannot)
         self.notes: list[Any] = []
-        for key, kind in ((self.flow.error_key, "error"), (self.flow.notice_key, "info")):
-            if key:
-                self.notes.append(Text(key=key, style=self.words_style) if self.roomless else Banner(key, kind=kind))
+        error = self.flow.error_text(look().catalog)
+        for words, kind in ((error, "error"), (look().tr(self.flow.notice_key) if self.flow.notice_key else None,
+                                               "info")):
+            if words:
+                self.notes.append(Text(raw=words, style=self.words_style) if self.roomless
+                                  else Banner(raw=words, kind=kind))
         self.fill()
 
     def fill(self) -> None:  # pragma: no cover - overridden
         pass
 
-    # the number pad: 1-9, then Corriger, 0, Tout effacer. Its keys keep one size at every text size,
-    # so it always fits beside the words and never goes to another page.
+    # the number pad (PAD_LAYOUT), the same in every mode. Its keys keep one
+    # size at every text size, so it always fits beside the words and never goes to another page.
     def pad_rows(self) -> list[Row]:
         def key(label: str) -> Button:
             return Button(raw=label, name=f"pad.{label}", min_mm=PAD_KEY_MM, vertical=True, style="key",
                           on_activate=lambda: self.press(label))
 
-        delete = Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM, vertical=True,
-                        style="key", on_activate=self.delete)
-        clear = Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM, vertical=True,
-                       style="key", on_activate=self.clear)
-        digits = {k: key(k) for k in (*PAD_KEYS, "0")}
-        if self.compact_pad:  # a band takes room: 3 rows of 4 keys, the digits narrower than the words
-            layout = [["1", "2", "3", delete], ["4", "5", "6", clear], ["7", "8", "9", "0"]]
-            for k in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
-                digits[k].size_hint_x, digits[k].width = None, look().mm(PAD_DIGIT_WIDTH_MM)
-        else:  # the telephone layout
-            layout = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [delete, "0", clear]]
-        return [self._row([digits[k] if isinstance(k, str) else k for k in row]) for row in layout]
+        keys: dict[str, Button] = {k: key(k) for k in (*PAD_KEYS, "0")}
+        for k in PAD_KEYS:  # the digits narrower than the last column
+            keys[k].size_hint_x, keys[k].width = None, look().mm(PAD_DIGIT_WIDTH_MM)
+        keys["delete"] = Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM,
+                                vertical=True, style="key", on_activate=self.delete)
+        keys["clear"] = Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM,
+                               vertical=True, style="key", on_activate=self.clear)
+        return [self._row([keys[k] for k in row]) for row in PAD_LAYOUT]
 
     @property
     def compact_pad(self) -> bool:
@@ -137,14 +163,13 @@ class SignInScreen(Screen):
             row.add_widget(key)
         return row
 
-    def with_pad(self, words: list[Any]) -> None:
-        """The words (paged if they must be) on the left, the pad on the right of every page."""
+    def with_pad(self, words: list[Any], typed: list[Any] = ()) -> None:
+        """The words (paged if they must be) on the left, what is typed under them on every page,
+        the pad on the right of every page: the number and the keys are always shown together."""
         self.add(*words)
+        self.typed_widgets = list(typed)
         pad = Stack(spacing_mm=3, size_hint_x=None)
-        if self.compact_pad:
-            pad.width = look().mm(3 * PAD_DIGIT_WIDTH_MM + PAD_KEY_WIDTH_MM + 3 * 3)
-        else:
-            pad.width = look().mm(3 * PAD_KEY_WIDTH_MM + 2 * 3)
+        pad.width = look().mm(3 * PAD_DIGIT_WIDTH_MM + PAD_KEY_WIDTH_MM + 3 * 3)
         for r in self.pad_rows():
             pad.add_widget(r)
         pad.add_widget(Spacer())
@@ -152,13 +177,18 @@ class SignInScreen(Screen):
 
     def __init__(self, app: Any, step: tuple[int, int] | None = None, **params: Any) -> None:
         self.pad: Stack | None = None
+        self.typed_widgets: list[Any] = []
         super().__init__(app, step, **params)
         if self.pad is not None:
             # the paged words and the pad side by side, in the room the words had alone
             index = self.children.index(self.content)
             self.remove_widget(self.content)
             beside = _Beside(spacing_mm=8)
-            beside.add_widget(self.content)
+            left = Stack(spacing_mm=5)
+            left.add_widget(self.content)  # takes the height the typed number leaves
+            for widget in self.typed_widgets:
+                left.add_widget(widget)
+            beside.add_widget(left)
             beside.add_widget(self.pad)
             self.add_widget(beside, index=index)
 
@@ -185,14 +215,13 @@ class SignInIdentifierScreen(SignInScreen):
     def fill(self) -> None:
         # very large text: what to do and what is typed first, on one line each where possible
         large = self.roomless
-        self.typed = Text(raw=self.typed_words(), style=self.words_style if large else "heading")
+        self.typed = Text(raw=self.typed_words(), style="key" if self.compact_pad else "panel")
         words: list[Any] = list(self.notes)
-        if not (large and self.notes):  # the note already says what to do
+        if not self.notes:  # a message already says what to do
             words.append(Text(key=self.flow.identifier_prompt_key, style=self.words_style if large else "strong"))
-        words.append(self.typed)
-        if not large:
+        if not (large or self.notes):  # every message already says where the number is
             words.append(Text(key=self.flow.identifier_hint_key))
-        self.with_pad(words)
+        self.with_pad(words, typed=[self.typed])
         self.add_action(Button("screens.sign_in.next", "forward", kind="primary", name="sign_in.next",
                                on_activate=self.submit))
 
@@ -230,17 +259,19 @@ class SignInCodeScreen(SignInScreen):
         new_code = Button("screens.sign_in.new_code", "info", name="sign_in.new_code", on_activate=self.new_code,
                           style="panel")
         if not large:
-            words: list[Any] = [*self.notes, *sent, *hints, prompt, self.dots, self.typed]
+            # a message already says what to do: the form stays whole on one page
+            words: list[Any] = [*self.notes, *hints, self.typed] if self.flow.error is not None \
+                else [*self.notes, *sent, *hints, prompt, self.typed]
             self.add_action(new_code)
         else:
-            # very large text: only what to do and the dots beside the pad (the voice also says
-            # how many digits are typed); a shorter "new code" beside the main action
-            words = [*(self.notes or [prompt]), *hints, self.dots]
+            # very large text: only what to do beside the pad and the dots above it (the voice also
+            # says how many digits are typed); a shorter "new code" beside the main action
+            words = [*(self.notes or [prompt]), *hints]
             short = Button("screens.sign_in.new_code.short", "info", name="sign_in.new_code",
                            on_activate=self.new_code, style="panel", size_hint_x=None)
             short.width = short.natural_width()  # the main action gets the rest of the line
             self.add_action(short)
-        self.with_pad(words)
+        self.with_pad(words, typed=[self.dots])
         self.add_action(Button("screens.sign_in.ok", "check", kind="primary", name="sign_in.ok",
                                on_activate=self.submit))
 
@@ -290,24 +321,33 @@ class SignInPausedScreen(SignInScreen):
 
     def fill(self) -> None:
         self.add(*self.notes)
-        for key in self.flow.paused_keys:
-            self.add(Text(key=key, style="strong"))
-        self.wait = Text(raw=self.wait_words())
-        self.add(self.wait)
-        self.add_action(Button("screens.sign_in.try_again", "forward", kind="primary", name="sign_in.try_again",
-                               on_activate=self.try_again))
+        style = "panel" if self.roomless else "strong"
+        what, *rest = self.flow.paused_keys
+        self.wait = Text(raw=self.wait_words(), style=style)
+        self.add(Text(key=what, style=style), self.wait, *(Text(key=key, style=style) for key in rest))
+        # "Réessayer" only when the wait is over: never a main action that does nothing
+        self.waiting = self.seconds_left() > 0
+        if not self.waiting:
+            self.add_action(Button("screens.sign_in.try_again", "forward", kind="primary",
+                                   name="sign_in.try_again", on_activate=self.try_again))
 
     def seconds_left(self) -> int:
         return self.flow.seconds_left(self.app.clock.now())
 
     def on_tick(self) -> None:
-        self.wait.set_text(raw=self.wait_words())
+        if self.waiting and self.seconds_left() <= 0:
+            self.app.nav.redisplay()  # the wait is over: "Réessayer" comes
+            return
+        words = self.wait_words()
+        if words != self.wait.text:  # once a minute
+            self.wait.set_text(raw=words)
 
     def wait_words(self) -> str:
-        left = self.seconds_left()
-        if left <= 0:
+        """"Vous pourrez réessayer dans 15 minutes.": whole minutes, rounded up."""
+        minutes = self.flow.minutes_left(self.app.clock.now())
+        if minutes <= 0:
             return look().tr("screens.sign_in.paused.over")
-        return look().catalog.tr_n("screens.sign_in.paused.wait", left, seconds=left)
+        return look().catalog.tr_n("screens.sign_in.paused.wait", minutes)
 
     def try_again(self) -> None:
         act(self.app, self.flow.try_again, then=lambda done: go(self.app, self.flow) if done else None)
@@ -317,7 +357,7 @@ class SignInPausedScreen(SignInScreen):
         app.session.start()
         flow = flow_for(app, fresh=True)
         flow.step = SignInStep.PAUSED
-        flow.paused_until = app.clock.now() + timedelta(seconds=60)
+        flow.paused_until = app.clock.now() + LOCKOUT
         return {}
 
 
