@@ -10,10 +10,12 @@ The UI only follows this object; the rules are enforced here, whatever the UI do
   only the scopes the patient chose (documents, messages, agenda, access); after a
   refusal, a withdrawal or the end it refuses everything. A refusal raises
   ``NotAllowed``: the flow drops its data at once.
-- ``give_consent(scopes)`` / ``refuse()`` / ``withdraw()`` / ``end()``. Withdrawal and
-  refusal drop every patient object of the kiosk session (flows, caches, temporary
-  files, the signed-in space) but keep the person's display preferences: the patient
-  stays alone on a neutral screen.
+- ``give_consent(scopes)`` / ``refuse()`` / ``withdraw()`` / ``end()``. A refusal drops
+  every patient object of the kiosk session (flows, caches, temporary files, the
+  signed-in space) but keeps the person's display preferences: the patient stays
+  alone on a neutral screen. A withdrawal ("Arrêter l'accompagnement") ends the
+  helper's part only: the flows opened with the helper go, the patient stays signed
+  in and goes on alone with every journey.
 - ``forward_audit(journal_hook, assisted.record)`` gives each flow record both to the
   journal and to the session's action log, which feeds the end list ("what was done,
   by whom"), shown, spoken and kept as a QR code (counts and kinds only).
@@ -264,7 +266,12 @@ class AssistedSession:
         return True
 
     def withdraw(self) -> bool:
-        """"Arrêter l'accompagnement", from any screen: at once, everything is refused and dropped."""
+        """"Arrêter l'accompagnement" (asked once by the UI): the helper's part ends at once.
+
+        Everything is refused to the helper from now on and every flow opened with the helper goes;
+        the patient stays signed in and goes on alone, with every journey (no scope any more).
+        The action log stays, for the end list.
+        """
         if not self.active:
             return False
         was_given = self.state is ConsentState.GIVEN
@@ -272,7 +279,7 @@ class AssistedSession:
         if was_given:
             self._journal(AuditAction.CONSENT_WITHDRAWN, scopes=self._scope_list())
         self.scopes = frozenset()
-        self._drop_patient_data()
+        self._drop_helper_flows()
         self._notify()
         return True
 
@@ -371,6 +378,24 @@ class AssistedSession:
         if self.journal is None:
             return
         self.journal.append(action, subject_fingerprints=[self.helper.fingerprint], details=details or None)
+
+    def _drop_helper_flows(self) -> None:
+        """Every flow opened with the helper (it holds this guard) is wiped and goes from the session;
+        the signed-in space, the display preferences and the rest of the session stay."""
+        if self.session is None:
+            return
+        from kiosk.core.flows.base import _LIVE  # every flow of this session still alive
+
+        for flow in list(_LIVE.get(self.session, ())):
+            if getattr(flow, "guard", None) == self.guard:
+                flow.wipe()
+        data = self.session.data
+        for key, value in list(data.items()):
+            if getattr(value, "guard", None) == self.guard:
+                wipe = getattr(value, "wipe", None)
+                if callable(wipe):
+                    wipe()
+                data.pop(key, None)
 
     def _drop_patient_data(self) -> None:
         """Every flow, cache, temporary file and the signed-in space go; display preferences stay."""

@@ -218,7 +218,7 @@ def _at_consent_screen(ctx):
      _at_code_duration],
     ids=lambda f: f.__name__.removeprefix("_at_"),
 )
-def test_withdrawal_from_any_step_drops_data_and_refuses_what_follows(ctx, assisted, session, demo, reach):
+def test_withdrawal_from_any_step_keeps_the_patient_signed_in_and_refuses_the_helper_what_follows(ctx, assisted, session, demo, reach):
     sign_in(ctx)
     patient = session.data[PATIENT_SESSION]
     if reach is not _at_consent_screen:
@@ -228,7 +228,9 @@ def test_withdrawal_from_any_step_drops_data_and_refuses_what_follows(ctx, assis
     session.prefs.language = "en"
     assert assisted.withdraw()
     assert assisted.state is ConsentState.WITHDRAWN and not assisted.active
-    assert session.data == {}  # the signed-in space and every cache are gone
+    # the helper's part only: the patient stays signed in, the flows opened with the helper are gone
+    assert session.data.get(PATIENT_SESSION) is patient
+    assert not any(getattr(v, "guard", None) == assisted.guard for v in session.data.values())
     assert session.prefs.language == "en"
     if flow is not None:
         assert flow.finished  # wiped at once, not at its next action

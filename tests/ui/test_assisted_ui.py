@@ -230,7 +230,13 @@ def test_helper_then_patient_then_consent_with_some_scopes(pilot, helper, clean_
     assert end.qr is not None and end.qr.payload == assisted.qr_payload(cat)
     spoken = app.describe().spoken_text(cat)
     assert all(line in spoken for line in expected), (spoken, pilot.texts())
+    assert end.content.pages[0][0].text == "Vos informations ont été effacées de cette borne."  # first
+    for _ in range(4):  # the list comes after it, on the first page or the next one
+        if "\n".join(expected) in pilot.texts():
+            break
+        pilot.tap("pager.next")
     assert "\n".join(expected) in pilot.texts()
+
     def qr_on_page() -> bool:
         return any(end.qr in list(w.walk(restrict=True)) for w in end.content.pages[end.content.page])
 
@@ -295,24 +301,31 @@ def test_stop_from_any_screen(pilot, helper, clean_space, go_there):
     assert band_shown(pilot)
     was_given = assisted.consent_was_given
     pilot.tap("assisted.stop")
-    # at once: nothing allowed, the patient's data dropped, the band gone, a neutral screen
+    # asked once: "Non" keeps the help as it was
+    assert "Arrêter l'aide ?" in pilot.texts(everywhere=True)
+    assert f"{DEMO_HELPER_NAME} ne verra plus rien de votre espace santé." in pilot.texts(everywhere=True)
+    pilot.tap("confirm.no")
+    assert assisted.active and band_shown(pilot)
+    pilot.tap("assisted.stop")
+    pilot.tap("confirm.yes")
+    # the helper's part ends: nothing allowed to the helper, the band gone, the patient still signed in
     assert assisted.state is ConsentState.WITHDRAWN and not assisted.allows("agenda")
-    assert app.nav.current.name == "assisted.withdrawn" and not band_shown(pilot)
-    assert PATIENT_SESSION not in app.session.data and ASSISTED not in app.session.data
-    shown = pilot.texts(everywhere=True)
-    assert "La personne qui vous aidait ne voit plus rien." in shown
-    for word in patient_words():
-        assert not any(word in t for t in shown), word
+    assert not band_shown(pilot)
+    assert PATIENT_SESSION in app.session.data
     entries = journal_since(app, before)
     withdrawn = [e for e in entries if e.action is AuditAction.CONSENT_WITHDRAWN]
     assert len(withdrawn) == (1 if was_given else 0)
     no_names_in(entries, [DEMO_HELPER_NAME, DEMO_HELPER_ORGANISATION, RICH, *patient_words()[:2]])
-    # the patient goes on alone: Home offers to sign in again, no band on any screen
-    pilot.tap("assisted.continue")
-    assert app.nav.current.name == "home" and "home.feature.sign_in" in names(pilot)
+    # Home gives back every tile: no consent scope any more
+    assert app.nav.current.name == "home"
+    for tile in ("documents", "messages", "agenda", "access", "closure"):
+        find_button(pilot, f"home.feature.{tile}")
     assert not band_shown(pilot)
-    pilot.tap("home.feature.sign_in")
-    assert app.nav.current.name == "sign_in" and not band_shown(pilot)
+    # the end list still says what was done with the helper
+    pilot.tap("bar.finish")
+    pilot.tap("confirm.yes")
+    assert app.nav.current.name == "end"
+    assert (app.nav.current.qr is not None and bool(app.nav.current.assisted_lines)) == was_given
 
 
 def test_no_thanks_leaves_the_patient_alone(pilot, helper, clean_space):
@@ -325,7 +338,7 @@ def test_no_thanks_leaves_the_patient_alone(pilot, helper, clean_space):
     assert "La personne qui vous aide ne voit rien de vous." in pilot.texts()
     assert PATIENT_SESSION not in app.session.data
     pilot.tap("assisted.continue")
-    assert app.nav.current.name == "home" and "home.feature.sign_in" in names(pilot)
+    assert app.nav.current.name == "sign_in"  # Home is never shown before the sign-in
 
 
 def test_wrong_pin_then_lockout_pin_never_shown(pilot):

@@ -9,6 +9,8 @@ The rules live in kiosk.core.assisted (AssistedSession): this module only follow
   nothing of the patient is shown before "Oui, j'accepte".
 - The band "Accompagné par … (organisation)" with "Arrêter l'accompagnement" is on every screen
   while the helper is there; it goes with a withdrawal, a refusal, the end or the wipe.
+- "Arrêter l'accompagnement" asks once; then the helper's part ends, the patient stays signed in
+  and Home shows every tile again.
 - Home tiles outside the scopes the patient allowed are not offered (`feature_allowed`); a flow
   started anyway is refused by core (the guard of `flow_context`).
 - The end screen shows, speaks and gives as a QR code what was done (assisted_end.end_section).
@@ -23,7 +25,6 @@ from kiosk.core.assisted import (
     CHOOSABLE_SCOPES,
     REFUSED_KEYS,
     STOP_KEY,
-    WITHDRAWN_KEYS,
     AssistedSession,
     HelperIdentity,
 )
@@ -146,14 +147,28 @@ class AssistedUi:
             self.band = None
 
     def stop(self) -> None:
-        """"Arrêter l'accompagnement", from any screen: at once, then the neutral screen."""
+        """"Arrêter l'accompagnement", from any screen: asked once, then the patient goes on alone."""
+        a = self.assisted
+        if a is None or not a.active:
+            return
+        from kiosk.ui.overlays import ConfirmDialog
+
+        self.app.close_all_overlays()
+        self.app.open_overlay(ConfirmDialog(
+            self.app, title_key="assisted_ui.stop.title",
+            line_keys=("assisted_ui.stop.line1", "assisted_ui.stop.line2"),
+            yes_key="assisted_ui.stop.yes", no_key="assisted_ui.stop.no", yes_icon="stop",
+            values=a.band_values(), on_yes=self.stop_now))
+
+    def stop_now(self) -> None:
+        """The helper's part ends; the patient stays signed in, and Home gives back every tile."""
         a = self.assisted
         if a is None or not a.active:
             return
         self.app.close_all_overlays()
         a.withdraw()
         self.sync()
-        self.app.nav.show("assisted.withdrawn", remember=False)
+        self.app.nav.home()  # before the patient's sign-in: the start of the sign-in
 
     def ended(self) -> AssistedSession | None:
         """The assisted session to report on the end screen (only when the patient said yes)."""
@@ -223,17 +238,6 @@ class NeutralScreen(Screen):
                                on_activate=self.app.nav.home))
 
 
-@screen("assisted.withdrawn", order=88)
-class WithdrawnScreen(NeutralScreen):
-    keys = WITHDRAWN_KEYS
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        demo_assisted(app, scopes=CHOOSABLE_SCOPES)
-        ui_for(app).stop()
-        return {}
-
-
 @screen("assisted.refused", order=89)
 class RefusedScreen(NeutralScreen):
     keys = REFUSED_KEYS
@@ -258,6 +262,15 @@ def demo_assisted(app: Any, scopes: tuple[str, ...] | None = None) -> AssistedSe
         sign_in_demo(app)
         assisted.give_consent(scopes)
     return assisted
+
+
+def _stop_shot(app: Any) -> None:
+    demo_assisted(app, scopes=CHOOSABLE_SCOPES)
+    app.nav.show("home", remember=False)
+    ui_for(app).stop()
+
+
+register_shot("assisted.stop", _stop_shot, order=88)
 
 
 def _band_shot(app: Any) -> None:
