@@ -43,6 +43,9 @@ class HomeScreen(Screen):
 
     def refresh(self) -> None:
         super().refresh()
+        if look().text_size == 2:  # a narrower margin too (as at the larger sizes)
+            self.padding_mm = 4
+            self.padding = [look().mm(self.padding_mm)] * 4
         self._tight()
 
     def _tight(self) -> None:
