@@ -21,17 +21,25 @@ def open_sign_in(pilot) -> None:
         pilot.tap("home.feature.sign_in")
 
 
-def test_home_offers_only_sign_in_before_a_patient_signs_in(pilot):
+def test_commencer_opens_the_sign_in_and_home_is_never_shown_before(pilot):
+    app = pilot.app
     pilot.tap("Commencer")
-    names = [b.name for b in pilot.buttons()]
-    assert "home.feature.sign_in" in names
-    assert not any(n.startswith("home.feature.") and n != "home.feature.sign_in" for n in names)
+    assert app.nav.current.name == "sign_in"
+    assert not any(n.startswith("home.feature.") for n in (b.name for b in pilot.buttons()))
+    type_on_pad(pilot, RICH[:4])
+    pilot.tap("bar.home")  # Accueil before the sign-in: the start of the sign-in
+    assert app.nav.current.name == "sign_in"
+    type_on_pad(pilot, RICH[4:])
+    pilot.tap("sign_in.next")
+    assert app.nav.current.name == "sign_in.code"
+    pilot.tap("bar.home")  # from the code step too: back to the identifier
+    assert app.nav.current.name == "sign_in"
+    assert not any(n.startswith("home.feature.") for n in (b.name for b in pilot.buttons()))
 
 
 def test_wrong_code_then_right_code(pilot):
     app = pilot.app
-    pilot.tap("Commencer")
-    pilot.tap("home.feature.sign_in")
+    pilot.tap("Commencer")  # the sign-in at once
     assert app.nav.current.name == "sign_in"
     assert "Étape 1 sur 2" in pilot.texts(everywhere=True)
     type_on_pad(pilot, RICH[:4])
@@ -69,8 +77,7 @@ def test_wrong_code_then_right_code(pilot):
 
 def test_code_is_never_spoken(pilot):
     app = pilot.app
-    pilot.tap("Commencer")
-    pilot.tap("home.feature.sign_in")
+    pilot.tap("Commencer")  # the sign-in at once
     type_on_pad(pilot, RICH)
     pilot.tap("sign_in.next")
     type_on_pad(pilot, demo_sign_in_code(RICH))
@@ -81,8 +88,7 @@ def test_code_is_never_spoken(pilot):
 
 def test_closed_space_shows_its_status(pilot):
     app = pilot.app
-    pilot.tap("Commencer")
-    pilot.tap("home.feature.sign_in")
+    pilot.tap("Commencer")  # the sign-in at once
     type_on_pad(pilot, CLOSED)
     pilot.tap("sign_in.next")
     type_on_pad(pilot, demo_sign_in_code(CLOSED))
