@@ -27,9 +27,9 @@ SCREENS = {
     SignInStep.PAUSED: "sign_in.paused",
     SignInStep.SPACE_CLOSED: "sign_in.closed",
 }
-PAD_KEY_MM = 18
-PAD_KEY_WIDTH_MM = 56  # the last column: holds "Corriger" and "Tout effacer" on one line
-PAD_DIGIT_WIDTH_MM = 30
+PAD_KEY_MM = 16  # above the 15 mm of every target: the pad fits under a band or a message too
+PAD_KEY_WIDTH_MM = 62  # the last column: holds "Corriger" and "Tout effacer" on one line
+PAD_DIGIT_WIDTH_MM = 26
 #: The same pad in every mode (with or without a band, at every text size): 3 rows of 4 keys, so it
 #: fits beside the words even under a band. "Corriger" takes away the last digit, "Tout effacer" all.
 PAD_LAYOUT = (("1", "2", "3", "delete"), ("4", "5", "6", "clear"), ("7", "8", "9", "0"))
@@ -184,7 +184,7 @@ class SignInScreen(Screen):
             index = self.children.index(self.content)
             self.remove_widget(self.content)
             beside = _Beside(spacing_mm=8)
-            left = Stack(spacing_mm=5)
+            left = Stack(spacing_mm=3)
             left.add_widget(self.content)  # takes the height the typed number leaves
             for widget in self.typed_widgets:
                 left.add_widget(widget)
