@@ -284,7 +284,10 @@ class WaitOverlay(Overlay):
 # --- pictures for `kiosk shots` ----------------------------------------------------------------
 
 def _on_home(app: "KioskApp") -> None:
-    app.session.start()
+    """A signed-in Home (before signing in, Home is the sign-in screen)."""
+    from kiosk.ui.screens.access_code import sign_in_demo
+
+    sign_in_demo(app)
     app.nav.show("home", remember=False)
 
 

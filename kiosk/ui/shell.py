@@ -242,8 +242,11 @@ class Shell(FloatLayout):
 
     def _banner_room(self) -> None:
         """With very large text there is no room for both: the message comes first, alone,
-        until the person touches Fermer."""
-        alone = self.banner is not None and look().text_size >= 3
+        until the person touches Fermer. So too on a screen whose parts cannot give up any
+        height (the sign-in pad)."""
+        screen = self.holder.children[0] if self.holder.children else None
+        rigid = bool(getattr(screen, "banner_alone", False))
+        alone = self.banner is not None and (look().text_size >= 3 or rigid)
         self.holder.hidden = alone            # type: ignore[attr-defined]
         self.holder.opacity = 0 if alone else 1
         self.holder.disabled = alone
@@ -254,3 +257,4 @@ class Shell(FloatLayout):
     def set_screen(self, screen: Widget) -> None:
         self.holder.clear_widgets()
         self.holder.add_widget(screen)
+        self._banner_room()

@@ -77,7 +77,7 @@ def test_the_pilot_settles_frames_without_drawing_and_without_sleeping(pilot, mo
     window.bind(on_flip=count)
     try:
         pilot.tap("Commencer")
-        assert pilot.app.nav.current.name == "home"
+        assert pilot.app.nav.current.name == "sign_in"
         start = pilot.button("bar.help")
         assert start.width > 0 and start.to_window(*start.pos)[1] >= 0   # laid out
         assert flips == []

@@ -10,6 +10,7 @@ import pytest
 from kiosk.core.i18n import Catalog
 from kiosk.core.speech import EventKind, GuardedSpeaker, SpeechPolicy
 from kiosk.services.speech import EspeakSpeaker, PlayerConfig, get_engine
+from tests.ui.test_journey import start_signed_in
 
 NULL_OUTPUT = PlayerConfig(program="aplay", device="null")
 LONG_FRENCH = " ".join(["Bonjour. Vous êtes sur la borne de votre pharmacie.",
@@ -108,7 +109,7 @@ def test_a_touch_anywhere_stops_a_long_utterance(pilot, voice):
     ("en", "Home", ("Listen", "Text size", "Help")),
 ])
 def test_listen_speaks_the_screen_in_the_display_language(pilot, voice, lang, title, buttons):
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     pilot.app.set_prefs(lang=lang)
     pilot.pump()
     pilot.tap("bar.listen")
@@ -257,7 +258,7 @@ def test_listen_reads_stop_while_speaking_and_stop_does_not_start_it_again(pilot
 
 
 def test_repeat_says_the_last_message_again_or_the_screen_first(pilot, voice):
-    pilot.tap("Commencer")
+    start_signed_in(pilot)
     pilot.tap("bar.repeat")  # nothing said yet: the screen is read
     assert len(voice.said) == 1 and voice.said[0][0].startswith("Accueil.")
     pilot.app.voice.say("Votre rendez-vous est mardi.")

@@ -383,6 +383,7 @@ class HelperCodeScreen(HelperPinScreen):
 
 def _wrong_pin_shot(app: Any) -> None:
     ensure_demo_helper(app)
+    app.services.store.helpers.unlock(DEMO_HELPER_IDENTIFIER)  # one wrong PIN, not the fifth of a series
     state = typed(app)
     state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, "999999"
     shown = app.nav.show("assisted.helper_pin", remember=False)

@@ -222,6 +222,12 @@ class ConfirmScreen(MessagesScreen):
     flow_step = MessagesStep.REPLY_CONFIRM
     shows_error_in_content = False
 
+    @property
+    def banner_alone(self) -> bool:
+        """From size 2 the question and its answers need the whole screen: a message about the
+        sending is read first, alone, until Fermer."""
+        return look().text_size >= 2
+
     def fill(self) -> None:
         flow = self.flow
         if flow.step is not MessagesStep.REPLY_CONFIRM or flow.thread is None:

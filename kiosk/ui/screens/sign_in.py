@@ -100,6 +100,8 @@ class _Beside(Row):
 
 class SignInScreen(Screen):
     title_key = "flows.sign_in.title"
+    #: the pad keeps its size: a message from the shell is shown alone, until Fermer
+    banner_alone = True
     flow_step = SignInStep.IDENTIFIER
     columns = 1
 
@@ -120,7 +122,9 @@ class SignInScreen(Screen):
         for words, kind in ((error, "error"), (look().tr(self.flow.notice_key) if self.flow.notice_key else None,
                                                "info")):
             if words:
-                self.notes.append(Text(raw=words, style=self.words_style) if self.roomless
+                # the largest text: a message of three sentences in the pad's size, so it fits beside it
+                style = "pad_words" if look().text_size >= 4 else self.words_style
+                self.notes.append(Text(raw=words, style=style) if self.roomless
                                   else Banner(raw=words, kind=kind))
         self.fill()
 
