@@ -360,6 +360,8 @@ class KioskApp(App):
         if speaker is None or not getattr(speaker, "available", False):
             self.shell.show_banner("ui.voice.unavailable", kind="info")
             return
+        if voice is not None:
+            voice.usable()  # follow the speaker's events: Écouter reads Arrêter while it speaks
         status = getattr(speaker, "status_text", None)
         note = status(self.look.lang, self.look.catalog) if status else None
         try:
