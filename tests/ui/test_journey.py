@@ -24,9 +24,9 @@ def test_tap_through_welcome_home_end(pilot, shots_dir):
     start_signed_in(pilot)
     assert app.nav.current.name == "home"
     assert app.session.state is State.ACTIVE
-    assert "Terminer ma session" in pilot.texts()
-    pilot.tap("Terminer ma session")
-    assert app.overlays and "Terminer la session ?" in pilot.texts()
+    assert "J'ai fini" in pilot.texts()
+    pilot.tap("J'ai fini")
+    assert app.overlays and "Vous avez fini ?" in pilot.texts()
     pilot.tap("Oui, terminer")
     assert app.nav.current.name == "end"
     assert app.session.state is State.ENDED
@@ -282,7 +282,7 @@ def test_listen_gives_the_screen_description_to_the_voice(pilot):
     assert len(said) == 1
     text = said[0]
     assert text.startswith("Accueil.")
-    for words in ("Touchez ce que vous voulez faire.", "Terminer ma session", "Écouter", "Aide"):
+    for words in ("Touchez ce que vous voulez faire.", "J'ai fini", "Écouter", "Aide"):
         assert words in text
 
 

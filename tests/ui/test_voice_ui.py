@@ -105,7 +105,7 @@ def test_a_touch_anywhere_stops_a_long_utterance(pilot, voice):
 
 
 @pytest.mark.parametrize("lang,title,buttons", [
-    ("fr", "Accueil", ("Terminer ma session", "Écouter", "Taille du texte", "Aide")),
+    ("fr", "Accueil", ("J'ai fini", "Écouter", "Taille du texte", "Aide")),
     ("en", "Home", ("Listen", "Text size", "Help")),
 ])
 def test_listen_speaks_the_screen_in_the_display_language(pilot, voice, lang, title, buttons):
@@ -205,7 +205,7 @@ def test_the_inactivity_warning_is_spoken(pilot, voice):
     assert "Je suis encore là" in text
     seconds = app.session.warning_s
     assert f"Il reste {seconds} secondes." in text
-    assert "Sans réponse, la session va se terminer." in text
+    assert "Sans réponse, la borne revient à l'accueil." in text
 
 
 def test_no_spoken_text_contains_a_registered_secret(pilot, voice):

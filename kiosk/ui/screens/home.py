@@ -1,4 +1,4 @@
-"""Home: one tile per feature that exists on this kiosk, and "Terminer ma session".
+"""Home: one tile per feature that exists on this kiosk, and "J'ai fini".
 
 Before the patient is signed in there is nothing to choose: Home is never shown then, and
 Accueil leads back to the start of the sign-in (kiosk.ui.screens.sign_in).
