@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
@@ -143,6 +143,30 @@ class HelperPadScreen(SignInScreen):
         if self.app.clock.monotonic() - self.state.last_touch > self.app.settings.inactivity_timeout_s:
             self.cancel()
 
+    def checked(self, field: str, least: int, too_short_key: str, verify: Callable[[str], Any]) -> Any:
+        """The typed digits (the PIN or the code) checked by the store, and the field emptied.
+
+        None when that is all: too short (kept, to go on typing), the store could not answer,
+        or the helper is signed in. Otherwise the store's answer, for the screen to say why not.
+        """
+        self.touched()
+        typed = getattr(self.state, field)
+        if len(typed) < least:
+            self.fail(too_short_key)
+            self.app.nav.show(self.name, remember=False)
+            return None
+        setattr(self.state, field, "")
+        try:
+            result = verify(typed)
+        except Exception:  # the store cannot answer: said plainly, never raised at the person
+            self.fail("assisted_ui.sign_in.unavailable")
+            self.app.nav.show(self.name, remember=False)
+            return None
+        if result.ok and result.helper is not None:
+            self.signed_in(result.helper)
+            return None
+        return result
+
     def fail(self, key: str, **values: Any) -> None:
         self.state.error_key, self.state.error_values = key, values
 
@@ -267,23 +291,12 @@ class HelperPinScreen(HelperPadScreen):
         self.app.nav.show("assisted.helper_sign_in", remember=False)
 
     def submit(self) -> None:
-        self.touched()
         state = self.state
-        if len(state.pin) < PIN_MIN:
-            self.fail("assisted_ui.sign_in.too_short")
-            self.app.nav.show(self.name, remember=False)
-            return
-        pin, state.pin = state.pin, ""
-        try:
-            result = self.app.services.store.helpers.verify_pin(state.identifier, pin)
-        except Exception:  # the store cannot answer: said plainly, never raised at the person
-            self.fail("assisted_ui.sign_in.unavailable")
-            self.app.nav.show(self.name, remember=False)
+        result = self.checked("pin", PIN_MIN, "assisted_ui.sign_in.too_short",
+                              lambda pin: self.app.services.store.helpers.verify_pin(state.identifier, pin))
+        if result is None:
             return
         status = result.status.value
-        if result.ok and result.helper is not None:
-            self.signed_in(result.helper)
-            return
         if status == "code_needed":  # a second factor: its code, on the same pad
             state.ticket, state.code, state.error_key = result.ticket, "", None
             self.app.nav.show("assisted.helper_code", remember=False)
@@ -343,23 +356,12 @@ class HelperCodeScreen(HelperPinScreen):
         self.typed_text.set_text(raw=self.typed_words())
 
     def submit(self) -> None:
-        self.touched()
         state = self.state
-        if len(state.code) < CODE_DIGITS:
-            self.fail("assisted_ui.sign_in.code_too_short")
-            self.app.nav.show(self.name, remember=False)
-            return
-        code, state.code = state.code, ""
-        try:
-            result = self.app.services.store.helpers.verify_code(state.ticket, code)
-        except Exception:  # the store cannot answer: said plainly, never raised at the person
-            self.fail("assisted_ui.sign_in.unavailable")
-            self.app.nav.show(self.name, remember=False)
+        result = self.checked("code", CODE_DIGITS, "assisted_ui.sign_in.code_too_short",
+                              lambda code: self.app.services.store.helpers.verify_code(state.ticket, code))
+        if result is None:
             return
         status = result.status.value
-        if result.ok and result.helper is not None:
-            self.signed_in(result.helper)
-            return
         if status == "wrong_code":  # another try at the code, the PIN still good
             self.fail("assisted_ui.sign_in.wrong_code")
             self.app.nav.show(self.name, remember=False)
