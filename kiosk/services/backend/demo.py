@@ -66,7 +66,7 @@ from kiosk.core.ports import (
 )
 from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend import demo_files
-from kiosk.services.backend.forgetting import Epoch
+from kiosk.services.backend.forgetting import Epoch, keep_challenge
 from kiosk.services.backend.outages import watch_outages
 
 #: The anchor the demo data is written around (its "today"); the data is moved to the clock's today.
@@ -546,14 +546,9 @@ class DemoHealthSpace:
             record = self._data.by_ins(ins)
         except KeyError:
             raise SignInFailed("errors.sign_in_failed.unknown_identifier") from None
-        handle = secrets.token_urlsafe(16)
         now = self._clock.now()
         expires = now + CHALLENGE_LIFETIME
-        with self._epoch.storing(epoch) as still_here:
-            for old in [h for h, c in self._challenges.items() if now >= c.expires]:
-                del self._challenges[old]
-            if still_here:  # else the person left meanwhile: the handle is never usable
-                self._challenges[handle] = _Challenge(record.patient.ins, expires)
+        handle = keep_challenge(self._challenges, self._epoch, epoch, _Challenge(record.patient.ins, expires), now)
         return SignInChallenge(handle, len(record.sign_in_code), record.channel, expires)
 
     def finish_sign_in(self, handle: str, code: str) -> PatientSession:

@@ -10,9 +10,11 @@ fingerprint of the identifier: kiosk.core.sign_in_attempts.)
 
 from __future__ import annotations
 
+import secrets
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from datetime import datetime
+from typing import Any, Iterator
 
 
 class Epoch:
@@ -40,4 +42,16 @@ class Epoch:
             yield self._value == started
 
 
-__all__ = ["Epoch"]
+def keep_challenge(challenges: dict[str, Any], epoch: Epoch, started: int, challenge: Any, now: datetime) -> str:
+    """Keep a new sign-in challenge (anything with ``expires``) under a fresh handle; drop those
+    that expired. A call that started before ``forget()`` stores nothing: its handle never works."""
+    handle = secrets.token_urlsafe(16)
+    with epoch.storing(started) as still_here:
+        for old in [h for h, c in challenges.items() if now >= c.expires]:
+            del challenges[old]
+        if still_here:
+            challenges[handle] = challenge
+    return handle
+
+
+__all__ = ["Epoch", "keep_challenge"]

@@ -73,7 +73,7 @@ from kiosk.core.sign_in_attempts import SignInAttempts
 from kiosk.services.backend.fhir import mapping as m
 from kiosk.services.backend.fhir.client import JSON_PATCH, UNKNOWN, ClientError, FhirClient, to_port_error
 from kiosk.services.backend.fhir.mapping import MalformedResource
-from kiosk.services.backend.forgetting import Epoch
+from kiosk.services.backend.forgetting import Epoch, keep_challenge
 from kiosk.services.backend.outages import watch_outages
 
 NOT_SENT = "errors.unavailable.not_sent"
@@ -353,14 +353,9 @@ class FhirHealthSpace:
                 channel, length = self._verifier.send(self.client, patient.id)
             except NotFound:
                 raise SignInFailed("errors.sign_in_failed.unknown_identifier") from None
-        handle = secrets.token_urlsafe(16)
         now = self._clock.now()
         expires = now + CHALLENGE_LIFETIME
-        with self._epoch.storing(epoch) as still_here:
-            for old in [h for h, c in self._challenges.items() if now >= c.expires]:
-                del self._challenges[old]
-            if still_here:  # else the person left meanwhile: the handle is never usable
-                self._challenges[handle] = _Challenge(patient, expires)
+        handle = keep_challenge(self._challenges, self._epoch, epoch, _Challenge(patient, expires), now)
         return SignInChallenge(handle, length, channel, expires)
 
     def finish_sign_in(self, handle: str, code: str) -> PatientSession:
