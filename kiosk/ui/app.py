@@ -16,6 +16,8 @@ from kiosk.ui import configure_environment
 configure_environment()
 log = logging.getLogger("kiosk")
 
+from kiosk.services.logs import describe_exception  # noqa: E402
+
 from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 
@@ -178,7 +180,7 @@ class KioskApp(App):
 
         name = type(error).__name__
         self.crashes.append(name)
-        log.error("unexpected %s: session ended and wiped (%s)", name, _where(error))
+        log.error("session ended and wiped after an unexpected %s", describe_exception(error))
         try:
             self.close_all_overlays()
             if self.session.state in (_State.ACTIVE, _State.WARNING):
@@ -410,20 +412,6 @@ def post_to_ui(fn: Callable[[], None]) -> None:
     Clock.schedule_once(lambda _dt: fn(), 0)
 
 
-def _where(error: BaseException) -> str:
-    """file:line of the innermost kiosk frame: enough to find the bug, nothing about the person."""
-    import traceback
-
-    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
-    ours = [f for f in frames if "kiosk" in f.filename]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
-        return "?"
-    parts = frame.filename.replace("\\", "/").split("/")
-    short = "/".join(parts[parts.index("kiosk"):]) if "kiosk" in parts else parts[-1]
-    return f"{short}:{frame.lineno}"
-
-
 class LastResort:
     """Kivy's ExceptionManager handler, and the thread hook: no error ever stops the kiosk."""
 
@@ -444,25 +432,19 @@ class LastResort:
     def thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
-        log.error("unexpected %s in thread %s", args.exc_type.__name__,
-                  args.thread.name if args.thread else "?")
         error = args.exc_value or args.exc_type()
+        log.error("unexpected in thread %s: %s", args.thread.name if args.thread else "?", describe_exception(error))
         post_to_ui(lambda: self.app.recover(error))
 
 
 def install_last_resort(app: "KioskApp") -> LastResort:
-    import sys
-
+    """Errors in the loop and in threads recover; one outside the loop is only logged, by the hook
+    kiosk.services.logs.setup_logging installed."""
     from kivy.base import ExceptionManager
 
     handler = LastResort(app)
     ExceptionManager.add_handler(handler)
     threading.excepthook = handler.thread_hook
-
-    def main_hook(exc_type, exc, tb) -> None:  # outside the loop: only the log
-        log.critical("unexpected %s at %s", exc_type.__name__, _where(exc) if exc is not None else "?")
-
-    sys.excepthook = main_hook
     return handler
 
 
