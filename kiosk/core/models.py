@@ -137,13 +137,19 @@ def assess_lab_value(value: float, low: float | None, high: float | None) -> Lab
 
 @dataclass(frozen=True)
 class LabValue:
-    """One lab result line: "Glycémie à jeun 1,32 g/L (normale 0,70 à 1,10)"."""
+    """One lab result line: "Glycémie à jeun 1,32 g/L (normale 0,70 à 1,10)".
+
+    ``code`` is the test's LOINC code ("1558-6"), shown through the catalogues
+    (kiosk.core.labels); ``name`` is the laboratory's own words, shown for a code the
+    kiosk does not know.
+    """
 
     name: str
     value: float
     unit: str
     low: float | None = None
     high: float | None = None
+    code: str = ""
 
     @property
     def assessment(self) -> LabAssessment:
@@ -154,8 +160,10 @@ class LabValue:
 class Document:
     """A document's description, as listed. Its body comes from ``get_document_content``.
 
-    ``type`` is the backend's label of the document type ("Ordonnance de
-    médicaments"); ``media_type`` says what the content will be
+    ``type_code`` is the document type's LOINC code ("57833-6"), shown through the
+    catalogues (kiosk.core.labels); ``type`` is the backend's own label of it
+    ("Ordonnance de médicaments"), shown for a code the kiosk does not know.
+    ``media_type`` says what the content will be
     ("text/plain", "application/pdf", "image/png") so the list can show it
     before the content is fetched. ``lab_results`` is empty except for
     results that carry structured values.
@@ -171,6 +179,7 @@ class Document:
     media_type: str = "text/plain"
     hidden_from_professionals: bool = False
     lab_results: tuple[LabValue, ...] = ()
+    type_code: str = ""
 
 
 TEXT_PLAIN = "text/plain"
@@ -212,6 +221,8 @@ class Professional:
 
     ``gender`` is as FHIR ``Practitioner.gender`` has it: "female", "male", or "" when it is not
     known (or "other", or an organisation): the kiosk then writes about them in neutral words.
+    ``profession_code`` is shown through the catalogues (kiosk.core.labels); ``profession``
+    is the backend's own words, shown for a code the kiosk does not know.
     """
 
     id: str
@@ -220,6 +231,7 @@ class Professional:
     rpps: str = ""
     organisation: str = ""
     gender: str = ""
+    profession_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,6 +266,7 @@ class AccessEvent:
     when: datetime
     action: AccessAction
     document_title: str | None = None
+    profession_code: str = ""
 
 
 # -------------------------------------------------------------- messages
@@ -305,7 +318,12 @@ def new_idempotency_key() -> str:
 
 @dataclass(frozen=True)
 class Appointment:
-    """An upcoming appointment: who, where, when, what for, what to bring."""
+    """An upcoming appointment: who, where, when, what for, what to bring.
+
+    ``kind_code`` (HL7 v2-0276: "FOLLOWUP", "CHECKUP"…) and ``profession_code`` are shown
+    through the catalogues (kiosk.core.labels); ``kind`` and ``profession`` are the
+    backend's own words, shown for a code the kiosk does not know.
+    """
 
     id: str
     who: str
@@ -316,6 +334,9 @@ class Appointment:
     duration: timedelta
     reason: str
     to_bring: tuple[str, ...] = ()
+    profession_code: str = ""
+    kind_code: str = ""
+    kind: str = ""
 
     @property
     def end(self) -> datetime:

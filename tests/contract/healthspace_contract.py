@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from kiosk.core import ports
+from kiosk.core import labels, ports
 from kiosk.core.errors import HealthSpaceError, NotAllowed, NotFound, Rejected, SignInFailed, Unavailable
 from kiosk.core.models import (
     ACCESS_CODE_ALPHABET,
@@ -374,6 +374,23 @@ class HealthSpaceContract:
         assert prescriptions
         text = " ".join(" ".join(space.get_document_content(rich, d.id).pages) for d in prescriptions)
         assert "comprimé" in text and "pendant" in text
+
+    def test_coded_data_carries_codes_the_kiosk_has_words_for(self, space, rich):
+        """Document types, lab tests, professions and appointment kinds come with their code
+        (said through the catalogues, kiosk.core.labels) and the service's own words beside it."""
+        docs = self.all_documents(space, rich)
+        assert all(labels.document_type_key(d.type_code) and d.type for d in docs if d.category is not Category.AUTRE)
+        lab_values = [v for d in docs for v in d.lab_results]
+        assert lab_values and all(labels.lab_test_key(v.code) and v.name for v in lab_values)
+        people = [t.professional for t in space.list_threads(rich)] + [
+            r.professional for r in space.list_access_rights(rich)]
+        people += list(space.list_access_events(rich, page_size=ports.MAX_PAGE_SIZE).items)
+        assert people and all(labels.profession_key(p.profession_code) and p.profession for p in people)
+        appointments = space.list_appointments(rich)
+        assert appointments and all(labels.profession_key(a.profession_code) for a in appointments)
+        assert all(labels.appointment_kind_key(a.kind_code) for a in appointments)
+        genders = {t.professional.gender for t in space.list_threads(rich)}
+        assert {"female", "male"} <= genders  # the gendered words have what they need
 
     def test_unknown_document_is_not_found(self, space, rich):
         for call in (space.get_document, space.get_document_content, space.hide_document, space.show_document):

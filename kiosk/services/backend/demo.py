@@ -150,7 +150,11 @@ def _lab(values: list) -> tuple[LabValue, ...]:
     def num(v):
         return None if v is None else float(v)
 
-    return tuple(LabValue(name, float(value), unit, num(low), num(high)) for name, value, unit, low, high in values)
+    # [name, value, unit, low, high, LOINC code]: the code is what the kiosk says (kiosk.core.labels)
+    return tuple(
+        LabValue(name, float(value), unit, num(low), num(high), code=rest[0] if rest else "")
+        for name, value, unit, low, high, *rest in values
+    )
 
 
 def _document(raw: dict, assets: Path) -> tuple[Document, DocumentContent]:
@@ -159,6 +163,7 @@ def _document(raw: dict, assets: Path) -> tuple[Document, DocumentContent]:
         id=raw["id"],
         category=Category(raw["category"]),
         type=raw["type"],
+        type_code=raw.get("type_code", ""),
         title=raw["title"],
         author=raw["author"],
         organisation=raw["organisation"],
@@ -177,14 +182,15 @@ def _document(raw: dict, assets: Path) -> tuple[Document, DocumentContent]:
 
 
 _GENERATED_KINDS = (
-    # category, type, title, author id, lab results?
-    (Category.ORDONNANCE, "Ordonnance de médicaments", "Ordonnance pour la tension", "pro-generaliste", False),
-    (Category.RESULTAT, "Résultats d'analyses de sang", "Prise de sang de contrôle", "pro-biologiste", True),
-    (Category.COMPTE_RENDU, "Compte rendu de consultation", "Consultation pour le cœur", "pro-cardiologue", False),
-    (Category.IMAGERIE, "Compte rendu d'imagerie", "Échographie du cœur", "pro-radiologue", False),
-    (Category.VACCINATION, "Certificat de vaccination", "Vaccin contre la grippe", "pro-pharmacien", False),
-    (Category.CERTIFICAT, "Certificat médical", "Certificat d'aptitude au sport", "pro-generaliste", False),
-    (Category.AUTRE, "Document", "Courrier de l'Assurance Maladie", "pro-generaliste", False),
+    # category, type (LOINC code, the service's words), title, author id, lab results?
+    (Category.ORDONNANCE, ("57833-6", "Ordonnance de médicaments"), "Ordonnance pour la tension", "pro-generaliste", False),
+    (Category.RESULTAT, ("11502-2", "Résultats d'analyses de sang"), "Prise de sang de contrôle", "pro-biologiste", True),
+    (Category.COMPTE_RENDU, ("11488-4", "Compte rendu de consultation"), "Consultation pour le cœur", "pro-cardiologue",
+     False),
+    (Category.IMAGERIE, ("18748-4", "Compte rendu d'imagerie"), "Échographie du cœur", "pro-radiologue", False),
+    (Category.VACCINATION, ("87273-9", "Certificat de vaccination"), "Vaccin contre la grippe", "pro-pharmacien", False),
+    (Category.CERTIFICAT, ("89601-9", "Certificat médical"), "Certificat d'aptitude au sport", "pro-generaliste", False),
+    (Category.AUTRE, ("", "Document"), "Courrier de l'Assurance Maladie", "pro-generaliste", False),
 )
 
 
@@ -194,20 +200,24 @@ def _generate_documents(prefix: str, count: int, seed: int, pros: dict[str, Prof
     span = int((now - start).total_seconds() // 60)
     documents, contents = [], {}
     for n in range(1, count + 1):
-        category, type_, title, author_id, with_lab = _GENERATED_KINDS[rng.randrange(len(_GENERATED_KINDS))]
+        category, (type_code, type_), title, author_id, with_lab = _GENERATED_KINDS[rng.randrange(len(_GENERATED_KINDS))]
         when = start + timedelta(minutes=rng.randrange(span))
         author = pros[author_id]
         labs: tuple[LabValue, ...] = ()
         if with_lab:
             labs = (
-                LabValue("Sucre dans le sang à jeun (glycémie)", round(rng.uniform(0.6, 1.4), 2), "g/L", 0.70, 1.10),
-                LabValue("Potassium", round(rng.uniform(3.2, 5.3), 1), "mmol/L", 3.5, 5.0),
+                LabValue("Sucre dans le sang à jeun (glycémie)", round(rng.uniform(0.6, 1.4), 2), "g/L", 0.70, 1.10,
+                         code="1558-6"),
+                LabValue("Potassium", round(rng.uniform(3.2, 5.3), 1), "mmol/L", 3.5, 5.0, code="2823-3"),
             )
         doc_id = f"{prefix}-doc-{n:04d}"
         documents.append(
-            Document(doc_id, category, type_, f"{title} (n° {n})", author.name, author.organisation, when, lab_results=labs)
+            Document(doc_id, category, type_, f"{title} (numéro {n})", author.name, author.organisation, when,
+                     lab_results=labs, type_code=type_code)
         )
-        lines = [f"{type_}", f"Document n° {n} sur {count}.", f"Rédigé par {author.name}, {author.profession.lower()}."]
+        # written out in full: no abbreviation ("n°") in what the patient reads
+        lines = [f"{type_}", f"Document numéro {n} sur {count}.",
+                 f"Rédigé par {author.name}, {author.profession.lower()}."]
         lines += [f"{lab.name} : {lab.value:g} {lab.unit}" for lab in labs]
         contents[doc_id] = DocumentContent("text/plain", pages=("\n".join(lines),))
     return documents, contents
@@ -220,7 +230,8 @@ def _generate_events(prefix: str, count: int, seed: int, pros: list[Professional
     for n in range(1, count + 1):
         pro = pros[rng.randrange(len(pros))]
         when = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-        events.append(AccessEvent(f"{prefix}-acces-{n:03d}", pro.name, pro.profession, when, rng.choice(actions)))
+        events.append(AccessEvent(f"{prefix}-acces-{n:03d}", pro.name, pro.profession, when, rng.choice(actions),
+                                  profession_code=pro.profession_code))
     return events
 
 
@@ -280,6 +291,8 @@ def _record(raw: dict, pros: dict[str, Professional], assets: Path, now: datetim
             duration=timedelta(minutes=a["minutes"]),
             reason=a["reason"],
             to_bring=tuple(a["to_bring"]),
+            profession_code=a.get("profession_code", ""),
+            kind_code=a.get("kind", ""),
         )
         for a in raw["appointments"]
     )
@@ -296,6 +309,7 @@ def _record(raw: dict, pros: dict[str, Professional], assets: Path, now: datetim
             when=_dt(e["when"]),
             action=AccessAction(e["action"]),
             document_title=titles[e["document"]] if e.get("document") else None,
+            profession_code=pros[e["professional"]].profession_code,
         )
         for e in raw["access_events"]
     ]
@@ -326,7 +340,7 @@ def _authored_demo_data() -> DemoData:
     now = _dt(raw["today"])
     pros = {
         p["id"]: Professional(p["id"], p["name"], p["profession"], p["rpps"], p["organisation"],
-                              p.get("gender", ""))
+                              p.get("gender", ""), p.get("profession_code", ""))
         for p in raw["professionals"]
     }
     records = tuple(_record(p, pros, assets, now) for p in raw["patients"])

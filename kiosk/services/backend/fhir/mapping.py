@@ -5,14 +5,16 @@ Choices (documented once here; the seeder writes them, the backend reads them):
 - Patient: identifier INS (``urn:oid:1.2.250.1.213.1.4.8``), ``name.prefix`` for the
   title, a ``contact`` with relationship GUARD for a child's representative.
 - Professional: ``Practitioner`` (identifier IdNat_PS = "8" + RPPS, system
-  ``urn:oid:1.2.250.1.71.4.2.1``) + ``PractitionerRole`` (profession in ``code.text``,
-  organisation in ``organization.display``). A hospital service without RPPS is a
+  ``urn:oid:1.2.250.1.71.4.2.1``) + ``PractitionerRole`` (profession coded in the kiosk's
+  profession system, with the service's own words in ``code.text``; organisation in
+  ``organization.display``). A hospital service without RPPS is a
   Practitioner without identifier.
 - Document: ``DocumentReference`` (status current, category coded in the kiosk's
-  category system, type.text, description = title, author = Practitioner reference +
+  category system, type coded in LOINC with the service's words in type.text, description = title, author = Practitioner reference +
   Organization display, date, content.attachment inline ``data`` for text — pages
   separated by form feeds — or ``url`` to a ``Binary`` with ``size`` and SHA-1 ``hash``).
-  Lab values are contained ``Observation`` resources listed in ``context.related``.
+  Lab values are contained ``Observation`` resources listed in ``context.related``, their
+  ``code`` in LOINC with the laboratory's words in ``code.text``.
   Hidden from professionals = ``securityLabel`` MASQUE_PS (ANS TRE_A07).
 - Messages: one ``Communication`` per message. A thread is its first message (the
   professional's); every later message has ``partOf`` -> that first message and
@@ -20,7 +22,7 @@ Choices (documented once here; the seeder writes them, the backend reads them):
   patient" is ``received`` (the time it reached the patient). A reply carries the
   client's idempotency key as ``identifier`` (conditional create).
 - Appointment: ``Appointment`` (status booked) with contained PractitionerRole and
-  Location; what to bring in ``patientInstruction`` (one line each), reason in
+  Location; its kind in ``appointmentType`` (HL7 v2-0276); what to bring in ``patientInstruction`` (one line each), reason in
   ``reasonCode.text``.
 - Reminders: vaccination = ``ImmunizationRecommendation`` (one recommendation,
   dateCriterion LOINC 30980-7 "date vaccine due"); screening = ``ServiceRequest``
@@ -38,7 +40,10 @@ Choices (documented once here; the seeder writes them, the backend reads them):
 - Sign-in code (test and training servers only): ``Basic`` (code "code-connexion")
   holding the channel, the length and a salted PBKDF2 hash of the seeded code.
 - Access history: ``AuditEvent`` (entity.what -> Patient, agent.who display and
-  role.text, subtype = kiosk access action, document in a second entity).
+  role coded like a PractitionerRole, subtype = kiosk access action, document in a second entity).
+
+The kiosk says coded things in its own words (kiosk.core.labels); the text beside a code is
+kept as the fallback for a code it does not know.
 
 Parsers raise :class:`MalformedResource` (an ``Unavailable``) for anything they cannot
 read: a broken server answer is "the service does not work", never a crash.
@@ -96,11 +101,13 @@ ACT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 FORECAST_SYSTEM = "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
+APPOINTMENT_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0276"
 
 #: The kiosk's own code systems and extensions (a placeholder domain: a deployment
 #: against the national service would use the ANS terminologies instead).
 KIOSK = "https://kiosque-sante.example/fhir"
 CATEGORY_SYSTEM = f"{KIOSK}/CodeSystem/categorie-document"
+PROFESSION_SYSTEM = f"{KIOSK}/CodeSystem/profession"
 KIOSK_CODES = f"{KIOSK}/CodeSystem/kiosque"
 ACCESS_ACTION_SYSTEM = f"{KIOSK}/CodeSystem/action-acces"
 IDEMPOTENCY_SYSTEM = f"{KIOSK}/NamingSystem/cle-idempotence"
@@ -238,6 +245,31 @@ def coded(system: str, code: str, display: str | None = None) -> dict:
     return {"coding": [coding]}
 
 
+def coded_text(system: str, code: str, text: str) -> dict:
+    """A concept with its code (when there is one) and the service's own words."""
+    concept: dict[str, Any] = {"coding": [{"system": system, "code": code}]} if code else {}
+    if text:
+        concept["text"] = text
+    return concept
+
+
+def first_code(concept: Any, system: str) -> str:
+    """The first code of ``system`` in a concept, or "" (an unknown code is shown by its text)."""
+    found = [c for c in codes(concept, system) if isinstance(c, str) and c.strip()]
+    return found[0] if found else ""
+
+
+def concept_text(concept: Any) -> str:
+    """The words of a concept: its text, else the first display of a coding, else ""."""
+    if not isinstance(concept, dict):
+        return ""
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    return next((c["display"] for c in _list(concept.get("coding"))
+                 if isinstance(c, dict) and isinstance(c.get("display"), str) and c["display"].strip()), "")
+
+
 def compartment_tag(patient_id: str) -> dict:
     return {"system": COMPARTMENT_TAG_SYSTEM, "code": f"Patient/{patient_id}"}
 
@@ -315,7 +347,7 @@ def practitioner_role_resource(pro: Professional) -> dict:
         "active": True,
         "practitioner": {"reference": f"Practitioner/{pro.id}", "display": pro.name},
         "organization": {"display": pro.organisation},
-        "code": [{"text": pro.profession}],
+        "code": [coded_text(PROFESSION_SYSTEM, pro.profession_code, pro.profession)],
     }
 
 
@@ -333,22 +365,20 @@ def parse_professional(practitioner: Any, role: Any | None) -> Professional:
         if _obj(ident).get("system") == IDNAT_PS_SYSTEM:
             value = _str(ident.get("value"))
             rpps = value[1:] if value.startswith("8") else value
-    profession, organisation = "", ""
+    profession, profession_code, organisation = "", "", ""
     if role is not None:
         role = _expect_type(role, "PractitionerRole")
         role_codes = _list(role.get("code"))
         if role_codes:
             first = _obj(role_codes[0])
-            profession = first.get("text") or next(
-                (c.get("display") for c in _list(first.get("coding")) if _obj(c).get("display")), ""
-            )
+            profession, profession_code = concept_text(first), first_code(first, PROFESSION_SYSTEM)
         organisation = _str(_obj(role.get("organization") or {}).get("display"), required=False)
     # Practitioner.gender (male | female | other | unknown): only the first two change the wording
     gender = practitioner.get("gender")
     gender = gender if gender in ("female", "male") else ""
     return Professional(
         id=practitioner["id"], name=_str(text), profession=_str(profession, required=False),
-        rpps=rpps, organisation=organisation, gender=gender,
+        rpps=rpps, organisation=organisation, gender=gender, profession_code=profession_code,
     )
 
 
@@ -371,7 +401,7 @@ def document_resources(
         "id": document.id,
         "status": "current",
         "docStatus": "final",
-        "type": {"text": document.type},
+        "type": coded_text(LOINC, document.type_code, document.type),
         "category": [coded(CATEGORY_SYSTEM, document.category.value)],
         "subject": {"reference": f"Patient/{patient_id}"},
         "date": fhir_datetime(document.date),
@@ -391,7 +421,7 @@ def document_resources(
                 "resourceType": "Observation",
                 "id": f"lab-{n}",
                 "status": "final",
-                "code": {"text": lab.name},
+                "code": coded_text(LOINC, lab.code, lab.name),
                 "valueQuantity": {"value": lab.value, "unit": lab.unit},
             }
             bounds = {}
@@ -451,9 +481,10 @@ def parse_lab(observation: Any) -> LabValue:
     value = quantity["value"]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise MalformedResource()
+    concept = _obj(observation.get("code"))
     return LabValue(
-        name=_str(_obj(observation.get("code")).get("text")), value=float(value),
-        unit=_str(quantity.get("unit")), low=low, high=high,
+        name=_str(concept_text(concept), required=not first_code(concept, LOINC)), value=float(value),
+        unit=_str(quantity.get("unit")), low=low, high=high, code=first_code(concept, LOINC),
     )
 
 
@@ -485,7 +516,8 @@ def parse_document(resource: Any) -> Document:
     return Document(
         id=resource["id"],
         category=category,
-        type=_str(_obj(resource.get("type")).get("text")),
+        type=concept_text(_obj(resource.get("type") or {})),
+        type_code=first_code(resource.get("type"), LOINC),
         title=_str(title),
         author=_str(person.get("display"), required=False),
         organisation=_str(organisation.get("display"), required=False),
@@ -635,7 +667,8 @@ def appointment_resource(patient_id: str, a: Appointment) -> dict:
         "id": a.id,
         "status": "booked",
         "contained": [
-            {"resourceType": "PractitionerRole", "id": "pro", "code": [{"text": a.profession}],
+            {"resourceType": "PractitionerRole", "id": "pro",
+             "code": [coded_text(PROFESSION_SYSTEM, a.profession_code, a.profession)],
              "practitioner": {"display": a.who}},
             {"resourceType": "Location", "id": "lieu", "name": a.place, "address": {"text": a.address}},
         ],
@@ -651,6 +684,8 @@ def appointment_resource(patient_id: str, a: Appointment) -> dict:
     }
     if a.to_bring:
         resource["patientInstruction"] = "\n".join(a.to_bring)
+    if a.kind_code or a.kind:
+        resource["appointmentType"] = coded_text(APPOINTMENT_TYPE_SYSTEM, a.kind_code, a.kind)
     return resource
 
 
@@ -668,7 +703,8 @@ def parse_appointment(resource: Any) -> Appointment:
             None,
         )
     role_codes = _list(role.get("code"))
-    profession = _obj(role_codes[0]).get("text", "") if role_codes else ""
+    role_code = _obj(role_codes[0]) if role_codes else {}
+    kind = _obj(resource.get("appointmentType") or {})
     start = parse_datetime(resource.get("start"))
     end = parse_datetime(resource.get("end")) if resource.get("end") else None
     duration = end - start if end else timedelta(minutes=int(resource.get("minutesDuration", 0)))
@@ -680,7 +716,10 @@ def parse_appointment(resource: Any) -> Appointment:
     return Appointment(
         id=resource["id"],
         who=_str(who),
-        profession=_str(profession, required=False),
+        profession=concept_text(role_code),
+        profession_code=first_code(role_code, PROFESSION_SYSTEM),
+        kind=concept_text(kind),
+        kind_code=first_code(kind, APPOINTMENT_TYPE_SYSTEM),
         place=_str(location.get("name")),
         address=_str(_obj(location.get("address") or {}).get("text"), required=False),
         start=start,
@@ -944,7 +983,8 @@ def audit_event_resource(patient_id: str, event: AccessEvent, pro_ids_by_name: d
         "action": _ACTION_VERB[event.action],
         "recorded": fhir_datetime(event.when),
         "outcome": "0",
-        "agent": [{"who": who, "role": [{"text": event.profession}], "requestor": True}],
+        "agent": [{"who": who, "role": [coded_text(PROFESSION_SYSTEM, event.profession_code, event.profession)],
+                   "requestor": True}],
         "source": {"observer": {"display": "Mon espace santé"}},
         "entity": entities,
     }
@@ -963,6 +1003,7 @@ def parse_audit_event(resource: Any) -> AccessEvent:
     agents = _list(resource.get("agent"))
     agent = _obj(agents[0]) if agents else {}
     roles = _list(agent.get("role"))
+    role = _obj(roles[0]) if roles else {}
     title = None
     for entity in _list(resource.get("entity"))[1:]:
         if _obj(entity).get("name"):
@@ -970,10 +1011,11 @@ def parse_audit_event(resource: Any) -> AccessEvent:
     return AccessEvent(
         id=resource["id"],
         who=_str(_obj(agent.get("who")).get("display")),
-        profession=_str(_obj(roles[0]).get("text") if roles else None),
+        profession=_str(concept_text(role), required=not first_code(role, PROFESSION_SYSTEM)),
         when=parse_datetime(resource.get("recorded")),
         action=action,
         document_title=title,
+        profession_code=first_code(role, PROFESSION_SYSTEM),
     )
 
 
