@@ -46,7 +46,11 @@ def configure_window(settings: Any, *, windowed: bool, for_tests: bool = False) 
 
 
 class KioskApp(App):
-    """The kiosk. `services` comes from kiosk.app.build_services (the composition root)."""
+    """The kiosk. `services` comes from kiosk.app.build_services (the composition root).
+
+    Screens and overlays see it through kiosk.ui.context.ScreenContext (a narrow, typed view),
+    never as a KioskApp.
+    """
 
     def __init__(self, services: Any, *, kiosk_mode: bool | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -82,6 +86,8 @@ class KioskApp(App):
 
     # -- Kivy ------------------------------------------------------------------------------
     def build(self):
+        #: kiosk.ui.voice.VoiceControl once the app has started (install_voice)
+        self.voice = None
         th.register_fonts()
         import kiosk.ui.screens  # noqa: F401  (registers the screens)
 
@@ -96,7 +102,7 @@ class KioskApp(App):
         if self.runner is not None:
             self.runner.post = post_to_ui
             self.runner.add_listener(lambda _r: self._runner_changed())
-        self.nav.reset("welcome")
+        self.nav.welcome()
         if self.settings.training:  # kiosk run --training: the band and the exercises, from Welcome on
             from kiosk.ui.screens.training import enable_training
 
@@ -187,7 +193,7 @@ class KioskApp(App):
                 self.session.end()
             self.session.reset_for_next_person()
         finally:
-            self.nav.reset("welcome")
+            self.nav.welcome()
             self.tell("ui.crash.line")
 
     def _on_request_close(self, *_: Any, **__: Any) -> bool:
@@ -236,7 +242,7 @@ class KioskApp(App):
             return
         self.session.start()
         # nothing to do on Home before the sign-in: Commencer opens it at once
-        self.nav.show("sign_in", remember=False)
+        self.nav.start()
 
     def journal_ready(self) -> bool:
         """A session starts only when what it does can be journaled; otherwise one sentence."""
@@ -266,7 +272,7 @@ class KioskApp(App):
         self.end_summary = summary
         self.close_all_overlays()
         self._end_deadline = self.clock.monotonic() + self._end_return_s()
-        self.nav.reset("end")
+        self.nav.end()
         if self._end_deadline is not None:  # the screen may have asked for more (a list and its QR code)
             self._end_span = max(float(self._end_return_s()), self._end_deadline - self.clock.monotonic())
 
@@ -296,6 +302,11 @@ class KioskApp(App):
             self.session.reset_for_next_person()
         else:
             self._on_reset()
+    def keep_end_screen(self, seconds: float) -> None:
+        """The end screen stays at least `seconds` from now (time to take a phone out for a QR code)."""
+        if self._end_deadline is not None:
+            self._end_deadline = max(self._end_deadline, self.clock.monotonic() + seconds)
+
 
     def _on_reset(self) -> None:
         self.end_summary = []

@@ -5,12 +5,16 @@
 - `register_feature(Feature(...))` adds a tile on Home (only features that exist).
 - `register_shot(name, setup)` adds a picture that is not a plain screen (an overlay,
   a screen in a particular state).
-- `register_step(flow, step, screen)` maps a flow step (kiosk/core/flows) to a screen;
-  the flow decides what comes next, the navigator only shows it.
+- `@step_screen(FlowClass, Step.X)` (or `register_step`) maps a flow step (kiosk/core/flows)
+  to a screen; `register_exit(FlowClass, ...)` says where a finished flow (or a step that
+  leaves it, like a done sign-in) goes. Flows lead, screens follow: after an action a screen
+  calls `nav.follow(flow)` and the navigator shows the screen of the flow's new step. Retour
+  on a journey screen is the flow's back; no screen names the next one.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
@@ -21,7 +25,7 @@ from kiosk.ui.look import look
 from kiosk.ui.widgets import Button, PagedList, Row, Stack, Text, is_shown
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.context import ScreenContext
 
 SCREEN_MARGIN_MM = 6.0
 
@@ -44,7 +48,7 @@ class Screen(Stack):
     #: columns of the content list (buttons side by side; Text and Row always take a whole row)
     columns: ClassVar[int] = 1
 
-    def __init__(self, app: "KioskApp", step: tuple[int, int] | None = None, **params: Any) -> None:
+    def __init__(self, app: "ScreenContext", step: tuple[int, int] | None = None, **params: Any) -> None:
         super().__init__(padding_mm=SCREEN_MARGIN_MM, spacing_mm=5)
         self._items = []
         self.app = app
@@ -96,7 +100,7 @@ class Screen(Stack):
                                  buttons=tuple(buttons))
 
     @classmethod
-    def prepare(cls, app: "KioskApp", params: dict[str, Any]) -> Callable[[], Any] | None:
+    def prepare(cls, app: "ScreenContext", params: dict[str, Any]) -> Callable[[], Any] | None:
         """Work that calls the backend before the screen can be built (loading its journey's flow).
 
         The navigator runs it off the UI thread and builds the screen when it is done.
@@ -111,6 +115,15 @@ class Screen(Stack):
 
     def on_shown(self) -> None:
         """Called after the screen is on the window."""
+
+    # -- Retour inside a journey (kiosk.ui.journey.JourneyScreen) ------------------------------
+    def can_step_back(self) -> bool:
+        """True when Retour here moves the screen's flow one step back (not the way back of the history)."""
+        return False
+
+    def step_back(self) -> bool:
+        """Retour: the flow's back and the screen of its step; False when Retour leaves this screen's journey."""
+        return False
 
     def on_tick(self) -> None:
         """Called every second (the session's tick)."""
@@ -153,7 +166,7 @@ SCREENS: dict[str, type[Screen]] = {}
 @dataclass(frozen=True)
 class Shot:
     name: str
-    setup: Callable[["KioskApp"], None]
+    setup: Callable[["ScreenContext"], None]
     order: int = 100
 
 
@@ -221,19 +234,56 @@ def features_for(services: Any) -> list[Feature]:
                   key=lambda f: (f.order, f.name))
 
 
-STEPS: dict[tuple[str, str], str] = {}
+#: (flow class, step) -> the screen that shows that step.
+STEPS: dict[tuple[type, enum.Enum], type[Screen]] = {}
+#: (flow class, step or None) -> where the flow goes when it reaches that step (None: once finished).
+EXITS: dict[tuple[type, "enum.Enum | None"], Callable[["Navigator", Any], None]] = {}
 
 
-def register_step(flow: str, step: str, screen_name: str) -> None:
-    STEPS[(flow, step)] = screen_name
+def register_step(flow: type, step: enum.Enum, screen_cls: type[Screen]) -> None:
+    """The screen `screen_cls` shows `step` of the flows of class `flow`."""
+    STEPS[(flow, step)] = screen_cls
+    screen_cls.flow_step = step  # type: ignore[attr-defined]
+
+
+def step_screen(flow: type, step: enum.Enum) -> Callable[[type[Screen]], type[Screen]]:
+    """Class decorator: this screen shows `step` of `flow` (use with @screen, which names it)."""
+
+    def decorate(cls: type[Screen]) -> type[Screen]:
+        register_step(flow, step, cls)
+        return cls
+
+    return decorate
+
+
+def register_exit(flow: type, go: Callable[["Navigator", Any], None], step: enum.Enum | None = None) -> None:
+    """Where `flow` goes when it reaches `step` (a step that leaves the journey), or once it is finished."""
+    EXITS[(flow, step)] = go
+
+
+def _lookup(table: dict, flow: Any, step: Any) -> Any:
+    for kind in type(flow).__mro__:
+        found = table.get((kind, step))
+        if found is not None:
+            return found
+    return None
+
+
+def screen_for(flow: Any) -> type[Screen] | None:
+    """The screen registered for the flow's current step, or None (a step shown over a screen)."""
+    return _lookup(STEPS, flow, flow.step)
+
+
+def exit_for(flow: Any) -> Callable[["Navigator", Any], None] | None:
+    return _lookup(EXITS, flow, None) if flow.finished else _lookup(EXITS, flow, flow.step)
 
 
 # --- navigator -------------------------------------------------------------------------------
 
 class Navigator:
-    """Shows screens by name and keeps the way back. It never decides what comes next."""
+    """Shows screens and keeps the way back. It never decides what comes next: the flows do."""
 
-    def __init__(self, app: "KioskApp") -> None:
+    def __init__(self, app: "ScreenContext") -> None:
         self.app = app
         self.current: Screen | None = None
         self.history: list[tuple[str, dict[str, Any]]] = []
@@ -260,13 +310,52 @@ class Navigator:
         self.app.services.runner.run(work, then=lambda _result: shown.append(display()))
         return shown[0] if shown else None  # at once only when set-up code runs inline
 
-    def show_step(self, flow: str, step: str, *, n: int | None = None, total: int | None = None,
-                  **params: Any) -> Screen:
-        """Show the screen mapped to a flow step, with "Étape n sur total" when given."""
-        position = (n, total) if n is not None and total is not None else None
-        return self.show(STEPS[(flow, step)], step=position, **params)
+    def follow(self, flow: Any, *, remember: bool = False, **params: Any) -> Screen | None:
+        """After a flow action: show the screen of the flow's step (flows lead, screens follow).
+
+        The same screen is drawn again (an error, a notice, another page); a step already on the
+        way back is returned to; a step shown over the screen (a confirmation) leaves it as it is;
+        a finished flow goes where it says (Home when it says nothing). The screens of one journey
+        replace each other: Retour there is the flow's back (Screen.step_back). `remember` keeps the
+        current screen on the way back (another journey's flow shown from here, e.g. an attachment);
+        `params` go to a new screen (e.g. that flow).
+        """
+        leave = exit_for(flow)
+        if leave is not None:
+            leave(self, flow)
+            return self.current
+        if flow.finished:
+            self.home()
+            return self.current
+        cls = screen_for(flow)
+        if cls is None:  # a step asked over the screen (a confirmation): the screen under it, again
+            return self.redraw()
+        if self.current is not None and type(self.current) is cls:
+            return self.redraw()
+        for index in range(len(self.history) - 1, -1, -1):
+            name, earlier = self.history[index]
+            if name == cls.name:
+                del self.history[index:]
+                return self._display(cls, name, earlier)
+        if remember and self.current is not None and self._current_args:
+            self.history.append(self._current_args)
+        return self._display(cls, cls.name, params)
+
+    def open(self, feature: "Feature") -> Screen | None:
+        """A Home tile: the first screen of its journey (loaded first when it must be)."""
+        return self.show(feature.screen, **feature.params)
+
+    #: The first screen of a person's visit: the sign-in's first step.
+    start_screen: ClassVar[str] = "sign_in"
+
+    def start(self) -> Screen | None:
+        """The start of a person's visit (Commencer, the helper once signed in): no way back before it."""
+        return self.show(self.start_screen, remember=False)
 
     def back(self) -> None:
+        current = self.current
+        if current is not None and current.step_back():  # the journey's own back
+            return
         if self.history:
             name, params = self.history[-1]
             cls = SCREENS[name]
@@ -282,16 +371,44 @@ class Navigator:
         self.history.clear()
         self._display(SCREENS["home"], "home", {})
 
-    def redisplay(self) -> Screen | None:
-        """Build the current screen again (after its flow changed, or the words did)."""
+    def redraw(self) -> Screen | None:
+        """Build the current screen again, with its params (its flow changed, or the text size, words…)."""
         if self.current is None or self._current_args is None:
             return None
         name, params = self._current_args
         return self._display(type(self.current), name, params)
 
+    redisplay = redraw  # the older name
+
     def reset(self, name: str = "welcome") -> None:
+        """A screen with no way back (Welcome, the end, the training menu)."""
         self.history.clear()
         self._display(SCREENS[name], name, {})
+
+    def welcome(self) -> None:
+        self.reset("welcome")
+
+    def end(self) -> None:
+        self.reset("end")
+
+    def where(self) -> tuple[str, dict[str, Any]] | None:
+        """The current screen's name and params, to come back to it later with `show`."""
+        return self._current_args
+
+    def return_to(self, name: str) -> Screen | None:
+        """Show `name`, dropping what came after it when it is on the way back (else as a new screen)."""
+        for index in range(len(self.history) - 1, -1, -1):
+            if self.history[index][0] == name:
+                params = self.history[index][1]
+                del self.history[index:]
+                return self._display(SCREENS[name], name, params)
+        return self.show(name)
+
+    def remember(self, name: str, **params: Any) -> None:
+        """Put `name` on the way back under the current screen (a viewer opened from another journey)."""
+        if not self.history or self.history[-1][0] != name:
+            self.history.append((name, params))
+        self.update_bars()
 
     def _display(self, cls: type[Screen], name: str, params: dict[str, Any]) -> Screen:
         self.app.shell.clear_banner()
@@ -309,5 +426,5 @@ class Navigator:
             return
         shell = self.app.shell
         shell.top_bar.set(s.title(), s.step_text(), finish=s.in_session)
-        shell.bottom_bar.show(back=bool(self.history) and s.can_go_back,
+        shell.bottom_bar.show(back=s.can_go_back and (bool(self.history) or s.can_step_back()),
                               home=s.in_session and s.name != "home")

@@ -121,6 +121,26 @@ class PdfFile:
         finally:
             page.close()
 
+    def render_region(self, number: int, scale: float, box: tuple[float, float, float, float]) -> PageImage:
+        """Only a part of the page, drawn at `scale`: `box` is (left, top, right, bottom) in points
+        from the top-left corner. A zoomed page is drawn a screen at a time, sharp and small."""
+        width, height = self.page_size(number)
+        left, top, right, bottom = (max(0.0, min(v, lim)) for v, lim in zip(box, (width, height, width, height)))
+        scale = max(0.05, min(float(scale), MAX_SIDE_PX / max(right - left, bottom - top, 1.0)))
+        page = self._page(number)
+        try:
+            # pdfium's crop is what is taken off each side: left, bottom, right, top
+            bitmap = page.render(scale=scale, may_draw_forms=True,
+                                 crop=(left, height - bottom, width - right, top))
+            try:
+                return _as_image(bitmap.to_pil())
+            finally:
+                bitmap.close()
+        except pypdfium2.PdfiumError:
+            raise UnreadableDocument("pdf") from None
+        finally:
+            page.close()
+
     def page_text(self, number: int) -> str:
         """The words of the page's text layer ("" for a scanned page), lines kept."""
         page = self._page(number)
@@ -160,6 +180,13 @@ def open_image(data: bytes) -> PageImage:
         raise UnreadableDocument("image") from None
 
 
+def crop_image(image: PageImage, box: tuple[float, float, float, float]) -> PageImage:
+    """A part of a picture: `box` is (left, top, right, bottom) in its pixels."""
+    picture = Image.frombytes("RGBA", (image.width, image.height), image.rgba)
+    left, top, right, bottom = (int(round(v)) for v in box)
+    return _as_image(picture.crop((max(0, left), max(0, top), max(left + 1, right), max(top + 1, bottom))))
+
+
 def count_pages(content: DocumentContent) -> int:
     """The page counter of ``DocumentsFlow``: a PDF's pages, 1 for an image, the text pages."""
     if content.is_text:
@@ -172,5 +199,6 @@ def count_pages(content: DocumentContent) -> int:
     return 1
 
 
-__all__ = ["PDF", "PageImage", "PdfFile", "UnreadableDocument", "count_pages", "open_image", "page_count",
+__all__ = ["PDF", "PageImage", "PdfFile", "UnreadableDocument", "count_pages", "crop_image", "open_image",
+           "page_count",
            "page_text", "render_page"]
