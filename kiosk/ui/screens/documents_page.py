@@ -8,7 +8,6 @@ kiosk.services.documents.pdf_pages; here they only become a texture.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -16,11 +15,14 @@ from kivy.graphics import Color, Line, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.uix.stencilview import StencilView
 
-from kiosk.services.documents.pdf_pages import PDF, PageImage, PdfFile, UnreadableDocument, open_image
+from kiosk.services.documents.page_regions import InkMap, Region, region_at, regions
+from kiosk.services.documents.pdf_pages import PDF, PageImage, PdfFile, UnreadableDocument, crop_image, open_image
 from kiosk.ui.look import look
 from kiosk.ui.widgets import A11y, Measured, Stack, Text, measure, rgb
 
 PAGE_MARGIN_MM = 4.0
+#: Pixels per point of the small drawing of a PDF page that says where its ink is.
+INK_SCALE = 1.5
 
 
 # --- pixels to texture -------------------------------------------------------------------
@@ -105,6 +107,12 @@ class PageArea(Measured, StencilView):
         self._image: PageImage | None = None
         self._texture: Texture | None = None
         self._texture_key: tuple | None = None
+        self._ink_map: InkMap | None = None
+        self._ink_key: tuple | None = None
+        self.regions: list[Region] = []
+        self.shown_region: Region | None = None
+        #: the place on the page, in page units (its top-left corner): zoom keeps it in view
+        self.anchor: tuple[float, float] | None = None
         with self.canvas.before:
             self._bg_colour = Color()
             self._bg = Rectangle()
@@ -140,6 +148,7 @@ class PageArea(Measured, StencilView):
         if self._pdf is not None:
             self._pdf.close()
         self._pdf, self._image, self._texture, self._texture_key = None, None, None, None
+        self._ink_map, self._ink_key = None, None
 
     @property
     def unreadable(self) -> bool:
@@ -215,35 +224,61 @@ class PageArea(Measured, StencilView):
         assert self._image is not None
         return float(self._image.width), float(self._image.height)
 
+    def _ink(self) -> InkMap | None:
+        """Where the page's ink is (to cut regions between lines and words), once per page."""
+        key = ("ink", self.flow.page_number)
+        if self._ink_key != key:
+            try:
+                if self._pdf is not None:
+                    self._ink_map = InkMap(self._pdf.render(self.flow.page_number, INK_SCALE), INK_SCALE)
+                else:
+                    self._ink_map = InkMap(self._image, 1.0)
+            except (UnreadableDocument, IndexError, ValueError):
+                self._ink_map = None
+            self._ink_key = key
+        return self._ink_map
+
     def _layout_picture(self) -> None:
+        """The region of the page that holds the place (`anchor`), drawn at `zoom`; its edges between words."""
         x, y, w, h = self._inner()
         nat_w, nat_h = self._natural_size()
         # a PDF page starts as wide as the area (its words readable), a picture whole
         base = w / nat_w if self._pdf is not None else min(w / nat_w, h / nat_h)
         scale = base * self.flow.zoom
-        dw, dh = nat_w * scale, nat_h * scale
-        cols = max(1, math.ceil(dw / w - 0.01))
-        rows = max(1, math.ceil(dh / h - 0.01))
-        self._settle_part(cols * rows)
-        col, row = self.part % cols, self.part // cols
-        ox = 0.0 if cols == 1 else col * (dw - w) / (cols - 1)
-        oy = 0.0 if rows == 1 else row * (dh - h) / (rows - 1)
-        left = x + (w - dw) / 2 if dw <= w else x - ox
-        bottom = y + (h - dh) / 2 if dh <= h else y + h - dh + oy
-        self._page.texture = self._texture_for(scale)
+        self.regions = regions(self._ink(), (nat_w, nat_h), (w / scale, h / scale))
+        if self.want_last_part:
+            index, self.want_last_part = len(self.regions) - 1, False
+        elif self.anchor is not None:
+            index = region_at(self.regions, *self.anchor)
+        else:
+            index = 0
+        self.part, self.parts = index, len(self.regions)
+        region = self.regions[index]
+        self.anchor = (region.left + 0.5, region.top + 0.5)
+        dw, dh = region.width * scale, region.height * scale
+        left = x + (w - dw) / 2 if dw < w - 1 else x
+        bottom = y + h - dh if dh < h - 1 or self.parts > 1 else y + (h - dh) / 2
+        self._page.texture = self._texture_for(scale, region)
         self._page.pos, self._page.size = (left, bottom), (dw, dh)
-        self.shown_size = (dw, dh)
+        self.shown_size = (nat_w * scale, nat_h * scale)
+        self.shown_region = region
 
-    def _texture_for(self, scale: float) -> Texture:
-        """A PDF page is drawn at the size shown (sharp at every zoom); an image once."""
-        if self._pdf is not None:
-            key = ("pdf", self.flow.page_number, round(scale, 3))
-            if key != self._texture_key:
-                self._texture = texture_of(self._pdf.render(self.flow.page_number, scale))
-                self._texture_key = key
-        elif self._texture_key != ("image",):
-            self._texture = texture_of(self._image)
-            self._texture_key = ("image",)
+    def go_to(self, index: int) -> None:
+        region = self.regions[max(0, min(index, len(self.regions) - 1))]
+        self.anchor = (region.left + 0.5, region.top + 0.5)
+        self.layout_page()
+
+    def _texture_for(self, scale: float, region: Region) -> Texture:
+        """A PDF region is drawn at the size shown (sharp at every zoom); a picture's is cut from it."""
+        key = (self.flow.page_number, round(scale, 3), region)
+        if key != self._texture_key:
+            if self._pdf is not None:
+                image = self._pdf.render_region(self.flow.page_number, scale,
+                                                (region.left, region.top, region.right, region.bottom))
+            else:
+                image = crop_image(self._image, (region.left, region.top, region.right, region.bottom))
+            self._texture = texture_of(image)
+            self._texture_key = key
         return self._texture
 
     def a11y(self) -> A11y:
