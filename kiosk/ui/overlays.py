@@ -19,7 +19,7 @@ from kiosk.ui.screen import describe_widgets
 from kiosk.ui.widgets import Button, Icon, PagedList, Row, Stack, Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.context import ScreenContext
 
 
 class Overlay(FloatLayout):
@@ -27,7 +27,7 @@ class Overlay(FloatLayout):
     title_key = ""
     icon_name = "info"
 
-    def __init__(self, app: "KioskApp") -> None:
+    def __init__(self, app: "ScreenContext") -> None:
         super().__init__()
         self.app = app
         with self.canvas.before:
@@ -113,7 +113,7 @@ class ConfirmDialog(Overlay):
     name = "confirm"
     icon_name = "question"
 
-    def __init__(self, app: "KioskApp", *, title_key: str, line_keys: Sequence[str] = (),
+    def __init__(self, app: "ScreenContext", *, title_key: str, line_keys: Sequence[str] = (),
                  yes_key: str = "ui.confirm.yes", no_key: str = "ui.confirm.no", yes_icon: str = "check",
                  on_yes: Callable[[], Any] | None = None, on_no: Callable[[], Any] | None = None,
                  values: dict | None = None) -> None:
@@ -251,7 +251,7 @@ class NoticeOverlay(Overlay):
     title_key = "ui.notice.title"
     icon_name = "info"
 
-    def __init__(self, app: "KioskApp", line_key: str) -> None:
+    def __init__(self, app: "ScreenContext", line_key: str) -> None:
         self.line_key = line_key
         super().__init__(app)
 
@@ -283,7 +283,7 @@ class WaitOverlay(Overlay):
 
 # --- pictures for `kiosk shots` ----------------------------------------------------------------
 
-def _on_home(app: "KioskApp") -> None:
+def _on_home(app: "ScreenContext") -> None:
     """A signed-in Home (before signing in, Home is the sign-in screen)."""
     from kiosk.ui.screens.access_code import sign_in_demo
 
@@ -291,7 +291,7 @@ def _on_home(app: "KioskApp") -> None:
     app.nav.show("home", remember=False)
 
 
-def _shot_warning(app: "KioskApp") -> None:
+def _shot_warning(app: "ScreenContext") -> None:
     _on_home(app)
     advance = getattr(app.clock, "advance", None)
     if advance is not None:  # shots run on a FakeClock: move it to 5 s into the warning
@@ -299,12 +299,12 @@ def _shot_warning(app: "KioskApp") -> None:
     app.tick()
 
 
-def _shot_voice_unavailable(app: "KioskApp") -> None:
+def _shot_voice_unavailable(app: "ScreenContext") -> None:
     _on_home(app)
     app.shell.show_banner("ui.voice.unavailable", kind="info")
 
 
-def _shot_error(app: "KioskApp") -> None:
+def _shot_error(app: "ScreenContext") -> None:
     _on_home(app)
     app.shell.show_banner("ui.voice.failed", kind="error")
 

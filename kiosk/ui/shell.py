@@ -24,7 +24,7 @@ from kiosk.ui.look import look
 from kiosk.ui.widgets import Banner, Button, Icon, Spacer, Stack, Text, text_width
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.context import FrameContext
 
 #: The bottom bar, in this order on every screen: (name, catalogue key, icon).
 BOTTOM_BAR = (
@@ -84,7 +84,7 @@ class Band(Stack):
 
 
 class TopBar(Stack):
-    def __init__(self, app: "KioskApp") -> None:
+    def __init__(self, app: "FrameContext") -> None:
         super().__init__(bg="bar_bg", padding_mm=3, orientation="horizontal")
         self.app = app
         self.title = Text(raw="", style="title", on="bar_bg", size_hint_y=1)
@@ -137,7 +137,7 @@ class TopBar(Stack):
 
 
 class BottomBar(Stack):
-    def __init__(self, app: "KioskApp") -> None:
+    def __init__(self, app: "FrameContext") -> None:
         super().__init__(bg="bar_bg", padding_mm=2.5, orientation="horizontal")
         self.app = app
         actions: dict[str, Callable[[], Any]] = {
@@ -183,7 +183,7 @@ class BottomBar(Stack):
 class Shell(FloatLayout):
     """The root widget: the frame (a Stack) and, above it, the overlay layer."""
 
-    def __init__(self, app: "KioskApp") -> None:
+    def __init__(self, app: "FrameContext") -> None:
         super().__init__()
         self.app = app
         with self.canvas.before:

@@ -283,6 +283,11 @@ class Flow:
         """Always true while the flow runs: from the first step, back leaves the flow."""
         return not self._finished
 
+    @property
+    def at_first_step(self) -> bool:
+        """True when ``back()`` would leave the flow (its first step, or a result step)."""
+        return not self._history or self.step.name in self.FINAL_STEPS
+
     def available_actions(self) -> list[str]:
         """Names of the actions that do something at the current step (for tests and the UI)."""
         if self._finished:

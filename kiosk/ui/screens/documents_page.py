@@ -113,6 +113,7 @@ class PageArea(Measured, StencilView):
         self.shown_region: Region | None = None
         #: the place on the page, in page units (its top-left corner): zoom keeps it in view
         self.anchor: tuple[float, float] | None = None
+        self._shown_part = 0
         with self.canvas.before:
             self._bg_colour = Color()
             self._bg = Rectangle()
@@ -248,11 +249,14 @@ class PageArea(Measured, StencilView):
         self.regions = regions(self._ink(), (nat_w, nat_h), (w / scale, h / scale))
         if self.want_last_part:
             index, self.want_last_part = len(self.regions) - 1, False
+        elif self.part != self._shown_part:  # a caller chose the part itself (Suivant by number)
+            index = max(0, min(self.part, len(self.regions) - 1))
         elif self.anchor is not None:
             index = region_at(self.regions, *self.anchor)
         else:
             index = 0
         self.part, self.parts = index, len(self.regions)
+        self._shown_part = index
         region = self.regions[index]
         self.anchor = (region.left + 0.5, region.top + 0.5)
         dw, dh = region.width * scale, region.height * scale
