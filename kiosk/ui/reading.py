@@ -1,6 +1,6 @@
 """Reading a document, a message or a result: full width, reflowed at the person's size, a page at a time.
 
-`ReadingView` takes the text as blocks (`Words` paragraphs, `Block` widgets such as an
+`ReadingView` takes the text as blocks (`Words` paragraphs, `Inset` widgets such as an
 attachment button) and cuts it into pages of whole lines at the current text size:
 a word is never cut, and every page but the last is filled (a line that does not fit goes
 to the next page, not the whole paragraph). On top of every page, the header ("De
@@ -111,8 +111,12 @@ class Words:
 
 
 @dataclass
-class Block:
-    """A widget read in its place (an attachment's button), never cut."""
+class Inset:
+    """A widget set into the text and read in its place (an attachment's button), never cut.
+
+    Not a kiosk.ui.blocks.Block (a group of a screen that the page splitter keeps together):
+    an inset lives inside a ReadingView's text, which pages by lines.
+    """
 
     widget: Widget
     section: str | None = None
@@ -165,7 +169,7 @@ def short_date(value: date | datetime, lang: str, today: date | None = None) -> 
 class Paginator:
     """Cuts blocks into pages of `room` pixels at `width`: whole lines, pages filled."""
 
-    def __init__(self, blocks: Sequence[Words | Block], width: float, room: float) -> None:
+    def __init__(self, blocks: Sequence[Words | Inset], width: float, room: float) -> None:
         self.blocks, self.width, self.room = list(blocks), width, room
 
     def _style(self, block: Words) -> tuple[int, bool]:
@@ -202,7 +206,7 @@ class Paginator:
             if block.section is not None:
                 section = block.section
             space = gap if block.gap_before else 0
-            if isinstance(block, Block):
+            if isinstance(block, Inset):
                 height = block.widget.wanted_height(self.width)
                 if current and used + space + height > self.room:
                     close()
@@ -262,7 +266,7 @@ class ReadingView(Measured, BoxLayout):
 
     fill = True
 
-    def __init__(self, blocks: Sequence[Words | Block], *, tools: Sequence[Button] = (),
+    def __init__(self, blocks: Sequence[Words | Inset], *, tools: Sequence[Button] = (),
                  on_place: Callable[[int], Any] | None = None, word: int = 0, **kwargs: Any) -> None:
         super().__init__(orientation="vertical", **kwargs)
         self.blocks = list(blocks)
@@ -353,7 +357,7 @@ class ReadingView(Measured, BoxLayout):
         self.shown = []
         for piece in page.pieces:
             block = self.blocks[piece.index]
-            if isinstance(block, Block):
+            if isinstance(block, Inset):
                 widget = block.widget
                 if widget.parent is not None:
                     widget.parent.remove_widget(widget)
@@ -484,5 +488,5 @@ def save_place(app: Any, key: str, word: int) -> None:
     app.session.data.setdefault(PLACE_KEY, {})[key] = int(word)
 
 
-__all__ = ["Block", "arrange_nav", "nav_style", "Page", "Paginator", "PLACE_KEY", "ReadingView", "Words", "line_height", "save_place",
+__all__ = ["Inset", "arrange_nav", "nav_style", "Page", "Paginator", "PLACE_KEY", "ReadingView", "Words", "line_height", "save_place",
            "saved_place", "short_date", "words_of", "wrap"]
