@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from kiosk.core.flows.base import PATIENT_SESSION
-from kiosk.core.i18n import format_date
+from kiosk.core.i18n import Catalog, format_date
+from kiosk.core.labels import profession_of
 from kiosk.services.backend.demo import demo_sign_in_code
 
 RICH = "244039999900168"
+FR = Catalog.load("fr")
 
 
 def open_access(pilot, ins=RICH):
@@ -38,10 +40,10 @@ def test_block_then_unblock_a_professional(pilot):
     right = [r for r in flow.rights if not r.blocked and r.professional.gender == "male"][-1]
     pro = right.professional
     find_button(pilot, f"access.block.{pro.id}")
-    assert pro.name in pilot.texts() and pro.profession in pilot.texts()
+    assert pro.name in pilot.texts() and profession_of(FR, pro) in pilot.texts()
     pilot.tap(f"access.block.{pro.id}")
     # the question names the professional; the words follow his gender
-    assert f"Voulez-vous bloquer {pro.name}, {pro.profession} ?" in pilot.texts()
+    assert f"Voulez-vous bloquer {pro.name}, {profession_of(FR, pro)} ?" in pilot.texts()
     assert "Il ne pourra plus voir votre dossier." in pilot.texts()
     pilot.tap("confirm.no")
     assert not app.overlays and not app.nav.current.flow._find(pro.id).blocked
@@ -55,14 +57,14 @@ def test_block_then_unblock_a_professional(pilot):
     assert screen.content.page == page
     texts = pilot.texts()
     notice = texts.index(f"{pro.name} est bloqué.")
-    assert texts[notice + 1] == pro.name and texts[notice + 2] == pro.profession
+    assert texts[notice + 1] == pro.name and texts[notice + 2] == profession_of(FR, pro)
     assert texts[notice + 3] == "Bloqué : ne peut pas voir votre dossier."
     assert f"access.unblock.{pro.id}" in [b.name for b in pilot.buttons()]
     line = next(w for w in screen.content.pages[screen.content.page] if f"{pro.name} est bloqué." in all_words(w))
     assert "close" in [w.name for w in line.walk() if type(w).__name__ == "Icon"], "never colour alone"
     # unblock again (the demo space is shared by the whole run)
     pilot.tap(f"access.unblock.{pro.id}")
-    assert f"Voulez-vous débloquer {pro.name}, {pro.profession} ?" in pilot.texts()
+    assert f"Voulez-vous débloquer {pro.name}, {profession_of(FR, pro)} ?" in pilot.texts()
     assert "Il pourra à nouveau voir votre dossier." in pilot.texts()
     pilot.tap("confirm.yes")
     assert f"{pro.name} est débloqué." in pilot.texts()
@@ -119,7 +121,7 @@ def test_history_is_paged(pilot):
     assert screen.name == "access.history"
     flow = screen.flow
     first = flow.events[0]
-    wanted = f"{format_date(first.when, 'fr')} : {first.who}, {first.profession}, "
+    wanted = f"{format_date(first.when, 'fr')} : {first.who}, {profession_of(FR, first)}, "
     texts = all_texts(pilot)
     assert any(t.startswith(wanted) for t in texts)
     assert len([t for t in texts if " : " in t and t.endswith(".")]) == len(flow.events) == 8

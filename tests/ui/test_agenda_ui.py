@@ -6,7 +6,8 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.core.flows.base import PATIENT_SESSION
-from kiosk.core.i18n import format_date
+from kiosk.core.i18n import Catalog, format_date
+from kiosk.core.labels import profession_of
 from kiosk.services.backend.demo import demo_sign_in_code
 
 RICH = "244039999900168"
@@ -47,7 +48,7 @@ def test_appointment_details_and_qr_gives_the_ical_event(pilot, shots_dir):
     flow = open_agenda(pilot)
     first = flow.appointments[0]
     when = format_date(first.start, "fr")
-    assert f"{when}. {first.who}, {first.profession}." in pilot.texts()
+    assert f"{when}. {first.who}, {profession_of(Catalog.load('fr'), first)}." in pilot.texts()
     assert "Vos prochains rendez-vous" in pilot.texts()
     pilot.tap(f"agenda.appointment.{first.id}")
     assert app.nav.current.name == "agenda.appointment"

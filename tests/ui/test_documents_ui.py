@@ -234,7 +234,8 @@ def test_lab_values_in_words(pilot):
             break
         pilot.tap("pager.next")
     nbsp = "\u00a0"
-    assert f"Hémoglobine glyquée (HbA1c) : 7,4{nbsp}%." in seen
+    # the test is named in the kiosk's words from its LOINC code, not the laboratory's "(HbA1c)"
+    assert f"Sucre dans le sang sur 3 mois (hémoglobine glyquée) : 7,4{nbsp}%." in seen
     assert f"Résultat : au-dessus de la normale. Valeur normale : entre 4{nbsp}% et 6{nbsp}%." in seen
     assert f"Résultat : dans la normale. Valeur normale : entre 3,5{nbsp}mmol/L et 5{nbsp}mmol/L." in seen
     # the kidneys: 58, normal 60 or more

@@ -19,6 +19,7 @@ import enum
 from kiosk.core.audit import AuditAction, SubjectKind
 from kiosk.core.flows.base import SCOPE_ACCESS, Flow, action
 from kiosk.core.flows.summary import Activity
+from kiosk.core.labels import profession_label
 from kiosk.core.models import AccessEvent, AccessRight, Page, Professional
 
 DEFAULT_PAGE_SIZE = 5
@@ -44,9 +45,10 @@ def gendered(key: str, pro: Professional) -> str:
     return f"{key}.{gender_form(pro)}"
 
 
-def pro_values(pro: Professional) -> dict[str, str]:
-    """The name and profession as the data has them ("Docteure Anne Martin", "Médecin généraliste")."""
-    return {"name": pro.name, "profession": pro.profession}
+def pro_values(pro: Professional, catalog) -> dict[str, str]:
+    """The name as the data has it ("Docteure Anne Martin"), the profession in the kiosk's words."""
+    return {"name": pro.name,
+            "profession": profession_label(catalog, pro.profession_code, pro.profession, pro.gender)}
 EMERGENCY_KEYS = ("flows.access.emergency.what", "flows.access.emergency.why", "flows.access.emergency.choice")
 EMERGENCY_ON_KEY = "flows.access.emergency.is_on"
 EMERGENCY_OFF_KEY = "flows.access.emergency.is_off"
@@ -102,7 +104,7 @@ class AccessFlow(Flow):
         self._history_page: Page[AccessEvent] | None = None
         #: the professional just blocked or unblocked: the notice goes next to their line
         self.changed_id: str | None = None
-        self.notice_values: dict[str, str] = {}
+        self._notice_pro: Professional | None = None
 
     # ------------------------------------------------------------ reading
     @property
@@ -142,10 +144,15 @@ class AccessFlow(Flow):
         return None
 
     @property
+    def notice_values(self) -> dict[str, str]:
+        """Who the block / unblock notice names, in the language shown now."""
+        return pro_values(self._notice_pro, self.context.catalog()) if self._notice_pro is not None else {}
+
+    @property
     def confirm_values(self) -> dict[str, str]:
         """Who the block / unblock question is about: {"name": …, "profession": …}."""
         if self.step in (AccessStep.CONFIRM_BLOCK, AccessStep.CONFIRM_UNBLOCK) and self.selected is not None:
-            return pro_values(self.selected.professional)
+            return pro_values(self.selected.professional, self.context.catalog())
         return {}
 
     @property
@@ -254,7 +261,7 @@ class AccessFlow(Flow):
         )
         self._return_to(AccessStep.OVERVIEW)
         self.notice_key = gendered(BLOCKED_DONE_KEY if block else UNBLOCKED_DONE_KEY, pro)
-        self.notice_values = pro_values(pro)
+        self._notice_pro = pro
         self.changed_id = pro_id
 
     # ------------------------------------------------------------- helpers

@@ -17,6 +17,7 @@ from datetime import date
 from kiosk.core.flows.base import SCOPE_AGENDA, Flow, action
 from kiosk.core.flows.summary import Activity
 from kiosk.core.ical import appointment_to_ical
+from kiosk.core.labels import profession_label
 from kiosk.core.models import Appointment, Reminder
 
 TITLE_KEY = "flows.agenda.title"
@@ -104,7 +105,8 @@ class AgendaFlow(Flow):
         """"Mettre sur mon téléphone": the iCalendar event to show as a QR code."""
         appointment = self.appointment
         catalog = self.context.catalog()
-        summary = catalog.tr(ICAL_SUMMARY_KEY, who=appointment.who, profession=appointment.profession)
+        profession = profession_label(catalog, appointment.profession_code, appointment.profession)
+        summary = catalog.tr(ICAL_SUMMARY_KEY, who=appointment.who, profession=profession)
         description = appointment.reason
         if appointment.to_bring:
             description += "\n" + catalog.tr(ICAL_TO_BRING_KEY, items=", ".join(appointment.to_bring))

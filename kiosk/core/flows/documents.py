@@ -81,6 +81,7 @@ class LabLine:
     low: float | None
     high: float | None
     assessment: LabAssessment
+    code: str = ""  # LOINC: the name is said through the catalogues (kiosk.core.labels.lab_test_label)
 
     @property
     def assessment_key(self) -> str:
@@ -99,7 +100,7 @@ class LabLine:
 
     @classmethod
     def of(cls, lab: LabValue) -> "LabLine":
-        return cls(lab.name, lab.value, lab.unit, lab.low, lab.high, lab.assessment)
+        return cls(lab.name, lab.value, lab.unit, lab.low, lab.high, lab.assessment, lab.code)
 
 
 PageCounter = Callable[[DocumentContent], int]

@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk.core.flows.access import AccessFlow, AccessStep
 from kiosk.core.i18n import format_date
+from kiosk.core.labels import profession_of
 from kiosk.ui.flow_context import act, back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
@@ -109,7 +110,7 @@ class AccessOverviewScreen(AccessScreen):
             pro = right.professional
             words = Stack(spacing_mm=1)
             words.add_widget(Text(raw=pro.name, style="strong"))
-            words.add_widget(Text(raw=pro.profession))
+            words.add_widget(Text(raw=profession_of(look().catalog, pro)))
             status = Text(key=self.flow.status_key(right))
             if right.blocked:
                 # "Bloqué" in words and with an icon, never colour alone
@@ -199,7 +200,7 @@ class HistoryScreen(AccessScreen):
         for event in self.flow.events:
             self.add(Text(key="screens.access.event", style="body",
                           values={"date": format_date(event.when, lang), "who": event.who,
-                                  "profession": event.profession, "what": look().tr(event.action.label_key)}))
+                                  "profession": profession_of(look().catalog, event), "what": look().tr(event.action.label_key)}))
         # older visits are fetched 20 at a time: words that differ from the pager's Précédent / Suivant
         if self.flow.has_previous_history_page:
             self.add_action(Button("screens.access.history.newer", "prev", name="access.history.previous",

@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
 from kiosk.core.i18n import format_date
+from kiosk.core.labels import appointment_kind_of, profession_of
 from kiosk.ui.flow_context import back_to, load_first, session_flow
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
@@ -53,7 +54,7 @@ class AgendaOverviewScreen(AgendaScreen):
             self.add(Text(key=self.flow.appointments_empty_key))
         for a in self.flow.appointments:
             self.add(Button("screens.agenda.appointment_item", "forward", name=f"agenda.appointment.{a.id}",
-                            values={"date": format_date(a.start, lang), "who": a.who, "profession": a.profession},
+                            values={"date": format_date(a.start, lang), "who": a.who, "profession": profession_of(look().catalog, a)},
                             on_activate=lambda i=a.id: self.open_appointment(i)))
         self.add(Text(key="screens.agenda.reminders", style="heading"))
         if self.flow.reminders_empty_key:
@@ -86,10 +87,12 @@ class AppointmentScreen(AgendaScreen):
         a = self.flow.appointment
         if a is None:
             return
+        kind = appointment_kind_of(look().catalog, a)  # "Rendez-vous de suivi", said with the reason; "" when none
         self.add(Text(key="screens.agenda.when", values={"date": format_date(a.start, look().lang)}, style="strong"),
-                 Text(key="screens.agenda.who", values={"who": a.who, "profession": a.profession}),
+                 Text(key="screens.agenda.who", values={"who": a.who, "profession": profession_of(look().catalog, a)}),
                  Text(key="screens.agenda.where", values={"place": a.place, "address": a.address}),
-                 Text(key="screens.agenda.why", values={"reason": a.reason}))
+                 Text(key="screens.agenda.why_kind" if kind else "screens.agenda.why",
+                      values={"reason": a.reason, **({"kind": kind} if kind else {})}))
         if a.to_bring:
             self.add(Text(key=self.flow.to_bring_key, style="strong"))
             for item in a.to_bring:
@@ -120,7 +123,7 @@ class PhoneScreen(AgendaScreen):
         self.qr = QrCode(ical)
         words = [Text(key=self.flow.phone_keys[0], style="strong"), Text(key=self.flow.phone_keys[1]),
                  Text(key="screens.agenda.when", values={"date": format_date(a.start, look().lang)}),
-                 Text(key="screens.agenda.who", values={"who": a.who, "profession": a.profession})]
+                 Text(key="screens.agenda.who", values={"who": a.who, "profession": profession_of(look().catalog, a)})]
         self.side_by_side = side_by_side()
         if self.side_by_side:
             self.add(beside_qr(words, self.qr))

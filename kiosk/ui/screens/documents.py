@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+from kiosk.core.labels import document_type_of
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act, load_first
 from kiosk.ui.look import look
@@ -117,7 +118,7 @@ class ListScreen(DocumentsScreen):
             hidden = d.hidden_from_professionals
             self.add(Button("screens.documents.list.item_hidden" if hidden else "screens.documents.list.item",
                             "hidden" if hidden else "document", name=f"documents.open.{d.id}", style="panel",
-                            values={"title": d.title, "date": document_date(d), "type": d.type, "author": d.author},
+                            values={"title": d.title, "date": document_date(d), "type": document_type_of(look().catalog, d), "author": d.author},
                             on_activate=lambda i=d.id: self.open(i)))
         if flow.list_page_count > 1:  # more than one batch: words that differ from the pager's Précédent / Suivant
             first = (flow.list_page - 1) * flow.page_size + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+from kiosk.core.labels import lab_test_of
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, screen
@@ -63,7 +64,7 @@ class LabScreen(Screen):
         lk = look()
         words = Stack(spacing_mm=1)
         words.add_widget(Text(key="screens.documents.lab.value", style="strong",
-                              values={"name": line.name, "value": with_unit(line.value, line.unit)}))
+                              values={"name": lab_test_of(lk.catalog, line), "value": with_unit(line.value, line.unit)}))
         verdict = lk.tr("screens.documents.lab.assessment", assessment=lk.tr(line.assessment_key))
         if line.range_key:
             low = with_unit(line.low, line.unit) if line.low is not None else ""

@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk.core.flows.messages import MessagesFlow, MessagesStep
 from kiosk.core.i18n import format_date
+from kiosk.core.labels import profession_of
 from kiosk.core.models import MessageThread
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act, load_first, session_flow
@@ -150,7 +151,7 @@ def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
     # "reçu le …" (or "envoyé le …" when the patient wrote last): the date the message came, not a deadline
     last = max(thread.messages, key=lambda m: m.date)
     when_key = "screens.messages.sent_on" if last.from_patient else "screens.messages.received_on"
-    return {"status": look().tr(flow.status_key(thread)), "who": pro.name, "profession": pro.profession,
+    return {"status": look().tr(flow.status_key(thread)), "who": pro.name, "profession": profession_of(look().catalog, pro),
             "subject": thread.subject, "date": date, "when": look().tr(when_key, date=date)}
 
 
