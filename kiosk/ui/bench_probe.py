@@ -1,7 +1,7 @@
 """Child process of `kiosk bench startup`: start a window, report the first drawn frame, exit.
 
 `python -m kiosk.ui.bench_probe bare|kiosk` prints one line:
-FRAME <peak memory in KiB>
+FRAME <peak memory in KiB> <processor time in ms, all threads>
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ def _report_and_stop(app) -> None:
 
     def on_flip(*_):
         Window.unbind(on_flip=on_flip)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(f"FRAME {peak}", flush=True)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
+        print(f"FRAME {usage.ru_maxrss} {cpu_ms:.0f}", flush=True)
         app.stop()
 
     Window.bind(on_flip=on_flip)
