@@ -310,7 +310,7 @@ class Navigator:
         self.app.services.runner.run(work, then=lambda _result: shown.append(display()))
         return shown[0] if shown else None  # at once only when set-up code runs inline
 
-    def follow(self, flow: Any, *, remember: bool = False, **params: Any) -> Screen | None:
+    def follow(self, flow: Any, /, *, remember: bool = False, **params: Any) -> Screen | None:
         """After a flow action: show the screen of the flow's step (flows lead, screens follow).
 
         The same screen is drawn again (an error, a notice, another page); a step already on the

@@ -94,7 +94,7 @@ def quick_start(pilot, helper) -> None:
     for d in demo_sign_in_code(RICH):
         flow.append_digit(d)
     flow.submit_code()
-    sign_in_screens.go(app, flow)  # what the code screen's Valider does: the consent comes first
+    app.nav.follow(flow)  # what the code screen's Valider does: the consent comes first
     pilot.pump()
     assert app.nav.current.name == "assisted.consent"
 

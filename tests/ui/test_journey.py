@@ -8,11 +8,14 @@ from kiosk.ui import theme as th
 
 def start_signed_in(pilot):
     """Commencer opens the sign-in; a demo patient signs in, and Home shows the tiles."""
-    from kiosk.ui.screens.access_code import sign_in_demo
+    from kiosk.core.flows.base import PATIENT_SESSION
+    from kiosk.services.backend.demo import demo_sign_in_code
 
     pilot.tap("Commencer")
     assert pilot.app.nav.current.name == "sign_in"
-    sign_in_demo(pilot.app)
+    backend, ins = pilot.app.services.backend, "244039999900168"
+    pilot.app.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle,
+                                                                     demo_sign_in_code(ins))
     pilot.app.nav.home()
     pilot.pump()
 
@@ -238,7 +241,7 @@ def test_back_and_home_buttons_follow_the_history(pilot):
     from kiosk.ui.widgets import Text
 
     if "test.detail" not in SCREENS:
-        @screen("test.detail", shot=False)
+        @screen("test.detail")
         class Detail(Screen):
             title_key = "ui.help.title"
 

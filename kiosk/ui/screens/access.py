@@ -16,10 +16,11 @@ from typing import Any
 from kiosk.core.flows.access import AccessFlow, AccessStep
 from kiosk.core.i18n import format_date
 from kiosk.core.labels import profession_of
-from kiosk.ui.flow_context import act, back_to, load_first, session_flow
+from kiosk.ui.flow_context import session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
-from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screen import Feature, register_feature, register_shot, screen, step_screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
 from kiosk.ui.widgets import Banner, Button, Icon, PagedList, Row, Stack, Text
 
@@ -56,45 +57,28 @@ class KeepPage(PagedList):
             self._show()
 
 
-class AccessScreen(Screen):
+class AccessScreen(JourneyScreen):
     title_key = "flows.access.title"
-    flow_step = AccessStep.OVERVIEW
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
-
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
-        back_to(self.flow, self.flow_step)
-        self.step = (self.flow.step_number, self.flow.step_count)
+    def add_banners(self) -> None:
         if self.flow.error_key:
             self.add(Banner(self.flow.error_key, kind="error"))
-        elif self.flow.notice_key and not self.flow.notice_for:
+        elif self.flow.notice_key and not self.flow.notice_for:  # else it sits with its professional
             self.add(Banner(self.flow.notice_key, kind="info"))
-        self.fill()
 
-    def fill(self) -> None:  # pragma: no cover - overridden
-        pass
-
-    def confirm_dialog(self, after: str) -> None:
-        """The flow is at a confirmation step: ask, then show `after` (the flow went back there)."""
+    def confirm_dialog(self) -> None:
+        """The flow is at a confirmation step: ask; after Oui the flow says which screen comes."""
         if self.flow.step not in CONFIRM_STEPS:
             return
-
-        def done(_result: Any) -> None:
-            self.app.nav._display(type(self), self.name, self.params) if after == self.name \
-                else self.app.nav.show(after)
-
-        def yes() -> None:
-            act(self.app, self.flow.confirm, then=done)
-
         self.app.open_overlay(NamedConfirmDialog(
             self.app, title_key=self.flow.confirm_keys[0], line_keys=self.flow.confirm_keys[1:],
-            values=self.flow.confirm_values, on_yes=yes, on_no=self.flow.back))
+            values=self.flow.confirm_values, on_yes=lambda: self.run(self.flow.confirm), on_no=self.flow.back))
 
 
 @screen("access", order=55)
+@step_screen(AccessFlow, AccessStep.OVERVIEW)
 class AccessOverviewScreen(AccessScreen):
     def build(self) -> None:
         # the list opens at the page of the professional just blocked or unblocked
@@ -146,15 +130,14 @@ class AccessOverviewScreen(AccessScreen):
 
     def ask(self, action: Any, professional_id: str) -> None:
         if action(professional_id):
-            self.confirm_dialog("access")
+            self.confirm_dialog()
 
     def open_emergency(self) -> None:
         if self.flow.open_emergency():
-            self.app.nav.show("access.emergency")
+            self.follow()
 
     def open_history(self) -> None:
-        act(self.app, self.flow.open_history,
-            then=lambda done: self.app.nav.show("access.history") if done else None)
+        self.run(self.flow.open_history)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -164,9 +147,9 @@ class AccessOverviewScreen(AccessScreen):
 
 
 @screen("access.emergency", order=56)
+@step_screen(AccessFlow, AccessStep.EMERGENCY)
 class EmergencyScreen(AccessScreen):
     title_key = "flows.access.emergency.title"
-    flow_step = AccessStep.EMERGENCY
 
     def fill(self) -> None:
         for key in self.flow.emergency_keys:
@@ -179,7 +162,7 @@ class EmergencyScreen(AccessScreen):
 
     def ask_change(self) -> None:
         if self.flow.ask_change():
-            self.confirm_dialog("access.emergency")
+            self.confirm_dialog()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -189,9 +172,9 @@ class EmergencyScreen(AccessScreen):
 
 
 @screen("access.history", order=57)
+@step_screen(AccessFlow, AccessStep.HISTORY)
 class HistoryScreen(AccessScreen):
     title_key = "flows.access.history.title"
-    flow_step = AccessStep.HISTORY
 
     def fill(self) -> None:
         if self.flow.history_empty_key:
@@ -210,8 +193,7 @@ class HistoryScreen(AccessScreen):
                                    on_activate=lambda: self.turn(self.flow.next_history_page)))
 
     def turn(self, action: Any) -> None:
-        act(self.app, action, then=lambda done: self.app.nav._display(type(self), self.name, self.params)
-            if done else None)
+        self.run(action)  # the same step: this screen again, at the new page
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:

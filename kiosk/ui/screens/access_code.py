@@ -15,11 +15,12 @@ from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import act, back_to, load_first, session_flow
+from kiosk.ui.flow_context import act, back_to, session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.qr import QrCode
-from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, register_shot, screen
+from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, register_shot, screen, step_screen
 from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
 
 FLOW_KEY = "ui.flow.access_code"
@@ -80,9 +81,20 @@ def error_banner(self: Screen, flow: Any) -> None:
         self.add(Banner(flow.error_key, kind="error"))
 
 
-@screen("access_code", order=60)
-class AccessCodeDurationScreen(Screen):
+class AccessCodeJourney(JourneyScreen):
     title_key = "flows.access_code.title"
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
+
+    def follow_made(self, done: Any) -> None:
+        """A code was made or opened: kept from the voice before it is shown."""
+        if done:
+            keep_secret(self.app, self.flow.code)
+
+
+@screen("access_code", order=60)
+@step_screen(AccessCodeFlow, AccessCodeStep.DURATION)
+class AccessCodeDurationScreen(AccessCodeJourney):
     columns = 3
 
     @classmethod
@@ -92,11 +104,10 @@ class AccessCodeDurationScreen(Screen):
             return lambda: flow_for(app, fresh=True)
         return None
 
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
+    def move_to_step(self) -> None:
         back_to(self.flow, AccessCodeStep.DURATION, most=5)
-        self.step = (self.flow.step_number, self.flow.step_count)
-        error_banner(self, self.flow)
+
+    def fill(self) -> None:
         for key in self.flow.explain_keys:
             self.add(Text(key=key))
         self.add(Text(key=self.flow.choose_key, style="heading"))
@@ -112,17 +123,10 @@ class AccessCodeDurationScreen(Screen):
                                 on_activate=lambda c=code.code: self.open(c)))
 
     def choose(self, index: int) -> None:
-        act(self.app, lambda: self.flow.choose_duration(index), then=self._made)
-
-    def _made(self, done: bool) -> None:
-        if done:
-            keep_secret(self.app, self.flow.code)
-            self.app.nav.show("access_code.code")
-        else:
-            self.app.nav.show("access_code")
+        self.run(self.flow.choose_duration, index, when_done=self.follow_made)
 
     def open(self, code: str) -> None:
-        act(self.app, lambda: self.flow.open_code(code), then=lambda done: self._made(done) if done else None)
+        self.run(self.flow.open_code, code, when_done=self.follow_made)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -133,19 +137,13 @@ class AccessCodeDurationScreen(Screen):
 
 
 @screen("access_code.code", order=61)
-class AccessCodeScreen(Screen):
-    title_key = "flows.access_code.title"
-
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
-
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
-        if self.flow.step is AccessCodeStep.CONFIRM_REVOKE:
+@step_screen(AccessCodeFlow, AccessCodeStep.CODE)
+class AccessCodeScreen(AccessCodeJourney):
+    def move_to_step(self) -> None:
+        if self.flow.step is AccessCodeStep.CONFIRM_REVOKE:  # redrawn under its dialog: Non was said
             self.flow.back()
-        self.step = (self.flow.step_number, self.flow.step_count)
-        error_banner(self, self.flow)
+
+    def fill(self) -> None:
         if self.flow.current is None:  # nothing to show (a refusal, a stale screen): Retour is there
             self.code_text, self.qr, self.left = Text(raw=""), None, None
             self.side_by_side = side_by_side()
@@ -180,7 +178,7 @@ class AccessCodeScreen(Screen):
 
     def on_prefs(self) -> None:
         if side_by_side() != self.side_by_side:
-            self.app.nav._display(type(self), self.name, self.params)
+            self.redraw()
 
     def ask_revoke(self) -> None:
         if not self.flow.ask_revoke():
@@ -191,8 +189,7 @@ class AccessCodeScreen(Screen):
             on_yes=self.revoke, on_no=self.flow.back))
 
     def revoke(self) -> None:
-        act(self.app, self.flow.confirm, then=lambda done: self.app.nav.show(
-            "access_code.revoked" if done else "access_code.code"))
+        self.run(self.flow.confirm)
 
     def describe(self) -> ScreenDescription:
         lines, buttons = describe_widgets(self)
@@ -231,6 +228,7 @@ def time_left_text(seconds: int) -> str:
 
 
 @screen("access_code.revoked", order=62)
+@step_screen(AccessCodeFlow, AccessCodeStep.REVOKED)
 class AccessCodeRevokedScreen(Screen):
     title_key = "flows.access_code.title"
     can_go_back = False
@@ -240,7 +238,11 @@ class AccessCodeRevokedScreen(Screen):
         self.add(Text(key="flows.access_code.revoked", style="heading"))
         self.add(Text(key="screens.access_code.revoked.next"))
         self.add_action(Button("screens.access_code.another", "forward", kind="primary", name="access_code.another",
-                               on_activate=lambda: self.app.nav.show("access_code")))
+                               on_activate=self.another))
+
+    def another(self) -> None:
+        """A new journey from its start: a fresh flow (loaded off the UI thread), then its first step."""
+        act(self.app, lambda: flow_for(self.app, fresh=True), then=self.app.nav.follow)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:

@@ -11,12 +11,13 @@ from typing import Any
 from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
 from kiosk.core.i18n import format_date
 from kiosk.core.labels import appointment_kind_of, profession_of
-from kiosk.ui.flow_context import back_to, load_first, session_flow
+from kiosk.ui.flow_context import session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
-from kiosk.ui.screen import Feature, Screen, register_feature, screen
+from kiosk.ui.screen import Feature, register_feature, screen, step_screen
 from kiosk.ui.screens.access_code import beside_qr, sign_in_demo, signed_in, side_by_side
-from kiosk.ui.widgets import Banner, Button, Text
+from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.agenda"
 
@@ -25,27 +26,14 @@ def flow_for(app: Any, *, fresh: bool = False) -> AgendaFlow:
     return session_flow(app, FLOW_KEY, AgendaFlow, fresh=fresh)
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(JourneyScreen):
     title_key = "flows.agenda.title"
-    flow_step = AgendaStep.OVERVIEW
-
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
-
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
-        back_to(self.flow, self.flow_step)
-        self.step = (self.flow.step_number, self.flow.step_count)
-        if self.flow.error_key:
-            self.add(Banner(self.flow.error_key, kind="error"))
-        self.fill()
-
-    def fill(self) -> None:  # pragma: no cover - overridden
-        pass
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
 
 @screen("agenda", order=50)
+@step_screen(AgendaFlow, AgendaStep.OVERVIEW)
 class AgendaOverviewScreen(AgendaScreen):
     def fill(self) -> None:
         lang = look().lang
@@ -66,11 +54,11 @@ class AgendaOverviewScreen(AgendaScreen):
 
     def open_appointment(self, appointment_id: str) -> None:
         if self.flow.open_appointment(appointment_id):
-            self.app.nav.show("agenda.appointment")
+            self.follow()
 
     def open_reminder(self, reminder_id: str) -> None:
         if self.flow.open_reminder(reminder_id):
-            self.app.nav.show("agenda.reminder")
+            self.follow()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -80,8 +68,8 @@ class AgendaOverviewScreen(AgendaScreen):
 
 
 @screen("agenda.appointment", order=51)
+@step_screen(AgendaFlow, AgendaStep.APPOINTMENT)
 class AppointmentScreen(AgendaScreen):
-    flow_step = AgendaStep.APPOINTMENT
 
     def fill(self) -> None:
         a = self.flow.appointment
@@ -102,7 +90,7 @@ class AppointmentScreen(AgendaScreen):
 
     def put_on_phone(self) -> None:
         if self.flow.put_on_phone():
-            self.app.nav.show("agenda.phone")
+            self.follow()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -113,8 +101,8 @@ class AppointmentScreen(AgendaScreen):
 
 
 @screen("agenda.phone", order=52)
+@step_screen(AgendaFlow, AgendaStep.PHONE)
 class PhoneScreen(AgendaScreen):
-    flow_step = AgendaStep.PHONE
 
     def fill(self) -> None:
         a, ical = self.flow.appointment, self.flow.ical_text
@@ -132,7 +120,7 @@ class PhoneScreen(AgendaScreen):
 
     def on_prefs(self) -> None:
         if side_by_side() != getattr(self, "side_by_side", side_by_side()):
-            self.app.nav._display(type(self), self.name, self.params)
+            self.redraw()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -142,8 +130,8 @@ class PhoneScreen(AgendaScreen):
 
 
 @screen("agenda.reminder", order=53)
+@step_screen(AgendaFlow, AgendaStep.REMINDER)
 class ReminderScreen(AgendaScreen):
-    flow_step = AgendaStep.REMINDER
 
     def fill(self) -> None:
         r = self.flow.reminder

@@ -46,9 +46,7 @@ def end_section(end_screen: Screen) -> None:
     else:  # large text: the words, then the code on its own row (paged if it must be)
         end_screen.add(*words, qr)
     # the person needs time to take a phone out: the Welcome screen comes back later
-    deadline = getattr(app, "_end_deadline", None)
-    if deadline is not None:
-        app._end_deadline = max(deadline, app.clock.monotonic() + END_RETURN_AFTER_S)
+    app.keep_end_screen(END_RETURN_AFTER_S)
 
 
 def _column_height(words: list[Text], app: Any, qr: QrCode) -> float:

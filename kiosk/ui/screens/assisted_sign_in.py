@@ -136,7 +136,7 @@ class HelperPadScreen(SignInScreen):
     def cancel(self) -> None:
         self.forget_ticket()
         drop(self.app)
-        self.app.nav.reset("welcome")
+        self.app.nav.welcome()
 
     def on_tick(self) -> None:
         # left half-typed: back to Welcome, nothing kept
@@ -153,14 +153,14 @@ class HelperPadScreen(SignInScreen):
         typed = getattr(self.state, field)
         if len(typed) < least:
             self.fail(too_short_key)
-            self.app.nav.show(self.name, remember=False)
+            self.app.nav.redraw()
             return None
         setattr(self.state, field, "")
         try:
             result = verify(typed)
         except Exception:  # the store cannot answer: said plainly, never raised at the person
             self.fail("assisted_ui.sign_in.unavailable")
-            self.app.nav.show(self.name, remember=False)
+            self.app.nav.redraw()
             return None
         if result.ok and result.helper is not None:
             self.signed_in(result.helper)
@@ -189,7 +189,7 @@ class HelperPadScreen(SignInScreen):
     def signed_in(self, helper: Any) -> None:
         drop(self.app)
         start_assisted(self.app, helper)
-        self.app.nav.show("sign_in", remember=False)
+        self.app.nav.start()  # the patient's sign-in
 
 
 @screen("assisted.helper_sign_in", order=12)
@@ -307,7 +307,7 @@ class HelperPinScreen(HelperPadScreen):
             self.fail("assisted_ui.sign_in.disabled")
         else:  # a wrong PIN or an unknown identifier: the same sentence, another try
             self.fail("assisted_ui.sign_in.wrong")
-        self.app.nav.show(self.name, remember=False)
+        self.app.nav.redraw()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -364,7 +364,7 @@ class HelperCodeScreen(HelperPinScreen):
         status = result.status.value
         if status == "wrong_code":  # another try at the code, the PIN still good
             self.fail("assisted_ui.sign_in.wrong_code")
-            self.app.nav.show(self.name, remember=False)
+            self.app.nav.redraw()
             return
         state.ticket, state.pin = None, ""  # anything else: back to the PIN, with what happened
         if status == "locked":

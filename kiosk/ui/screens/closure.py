@@ -12,14 +12,13 @@ from typing import Any
 
 from kiosk.core.flows.closure import ClosureFlow, ClosureKind, ClosureStep
 from kiosk.core.i18n import format_date
-from kiosk.ui.flow_context import act as run_action
-from kiosk.ui.flow_context import load_first, session_flow
-from kiosk.ui.screen import Feature, Screen, register_feature, screen
+from kiosk.ui.flow_context import session_flow
+from kiosk.ui.journey import JourneyScreen
+from kiosk.ui.screen import Feature, register_feature, screen, step_screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
-from kiosk.ui.widgets import Banner, Button, Text
+from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.closure"
-SCREEN_OF = {step: "closure" if step is ClosureStep.CHOICE else f"closure.{step.value}" for step in ClosureStep}
 DEMO_CLOSABLE = ("172049999900717", "987654")
 DEMO_CLOSED = ("150119999900446", "271828")
 
@@ -28,27 +27,26 @@ def flow_for(app: Any, *, fresh: bool = False) -> ClosureFlow:
     return session_flow(app, FLOW_KEY, ClosureFlow, fresh=fresh)
 
 
-class ClosureScreen(Screen):
+class ClosureScreen(JourneyScreen):
     title_key = "flows.closure.title"
-    flow_step = ClosureStep.CHOICE
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
-
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
+    def move_to_step(self) -> None:
         for _ in range(8):
             if self.flow.step is self.flow_step or self.flow.step is ClosureStep.STATUS or self.flow.finished:
                 break
             self.flow.back()
+
+    def build(self) -> None:
+        self.flow = self.get_flow()
+        self.move_to_step()
         if self.flow.step is ClosureStep.STATUS:  # closed or refused already, or just now
             self.step = None
             self.fill_status()
             return
         self.step = (self.flow.step_number, self.flow.step_count)
-        if self.flow.error_key:
-            self.add(Banner(self.flow.error_key, kind="error"))
+        self.add_banners()
         for key in self.flow.explain_keys:
             if self.flow.step is ClosureStep.DELETION and key != self.flow.deletion_keys[0]:
                 continue
@@ -70,18 +68,8 @@ class ClosureScreen(Screen):
         for key in self.flow.status_keys:
             self.add(Text(key=key))
 
-    def go(self) -> None:
-        """Show the screen of the step the flow is at now."""
-        self.app.nav.show(SCREEN_OF[self.flow.step])
-
     def act(self, action: Any, *args: Any) -> None:
-        run_action(self.app, lambda: action(*args), then=self._acted)
-
-    def _acted(self, done: bool) -> None:
-        if done:
-            self.go()
-        else:
-            self.app.nav._display(type(self), self.name, self.params)
+        self.run(action, *args)  # then the screen of the flow's step (this one again after a failure)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -98,6 +86,7 @@ class ClosureScreen(Screen):
 
 
 @screen("closure", order=70)
+@step_screen(ClosureFlow, ClosureStep.CHOICE)
 class ChoiceScreen(ClosureScreen):
     def fill(self) -> None:
         for kind in ClosureKind:
@@ -112,18 +101,20 @@ class NextScreen(ClosureScreen):
 
 
 @screen("closure.explain", order=71)
+@step_screen(ClosureFlow, ClosureStep.EXPLAIN)
 class ExplainScreen(NextScreen):
-    flow_step = ClosureStep.EXPLAIN
+    pass
 
 
 @screen("closure.documents", order=72)
+@step_screen(ClosureFlow, ClosureStep.DOCUMENTS)
 class DocumentsScreen(NextScreen):
-    flow_step = ClosureStep.DOCUMENTS
+    pass
 
 
 @screen("closure.deletion", order=73)
+@step_screen(ClosureFlow, ClosureStep.DELETION)
 class DeletionScreen(ClosureScreen):
-    flow_step = ClosureStep.DELETION
 
     def fill(self) -> None:
         keep, delete = self.flow.deletion_keys[1:]
@@ -142,22 +133,24 @@ class ConfirmScreen(ClosureScreen):
 
     def keep(self) -> None:
         self.flow.cancel()
-        self.app.nav.home()
+        self.follow()  # a flow left goes Home
 
 
 @screen("closure.confirm_first", order=74)
+@step_screen(ClosureFlow, ClosureStep.CONFIRM_FIRST)
 class ConfirmFirstScreen(ConfirmScreen):
-    flow_step = ClosureStep.CONFIRM_FIRST
+    pass
 
 
 @screen("closure.confirm_second", order=75)
+@step_screen(ClosureFlow, ClosureStep.CONFIRM_SECOND)
 class ConfirmSecondScreen(ConfirmScreen):
-    flow_step = ClosureStep.CONFIRM_SECOND
+    pass
 
 
 @screen("closure.status", order=76)
+@step_screen(ClosureFlow, ClosureStep.STATUS)
 class StatusScreen(ClosureScreen):
-    flow_step = ClosureStep.STATUS
     can_go_back = False
 
     @classmethod

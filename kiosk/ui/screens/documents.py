@@ -15,15 +15,15 @@ from typing import Any
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.labels import document_type_of
 from kiosk.core.speech import ScreenDescription
-from kiosk.ui.flow_context import act, load_first
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
-from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screen import Feature, register_feature, register_shot, screen, step_screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
 from kiosk.ui.screens.documents_lab import LabScreen  # noqa: F401  (registers the lab results screen)
 from kiosk.ui.screens.documents_viewer import (  # noqa: F401  (registers the viewer)
     FLOW_KEY, ViewerScreen, back_to, demo_viewer, document_date, flow_for, open_in_viewer,
 )
-from kiosk.ui.widgets import Banner, Button, Text
+from kiosk.ui.widgets import Button, Text
 
 PRIVACY_INS, PRIVACY_CODE = "267099999900305", "314159"  # the demo patient with a hidden document
 
@@ -32,30 +32,17 @@ def category_words(count: Any) -> str:
     return look().catalog.tr_n("screens.documents.category", count.count, category=look().tr(count.label_key))
 
 
-class DocumentsScreen(Screen):
+class DocumentsScreen(JourneyScreen):
     title_key = "flows.documents.title"
-    flow_step = DocumentsStep.CATEGORIES
-
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
-
-    def build(self) -> None:
-        self.flow = flow_for(self.app)
-        back_to(self.flow, self.flow_step)
-        self.step = (self.flow.step_number, self.flow.step_count)
-        if self.flow.error_key:
-            self.add(Banner(self.flow.error_key, kind="error"))
-        self.fill()
-
-    def fill(self) -> None:  # pragma: no cover - overridden
-        pass
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
     def on_prefs(self) -> None:
-        self.app.nav._display(type(self), self.name, self.params)  # words built from values: again
+        self.redraw()  # words built from values: again
 
 
 @screen("documents", order=40)
+@step_screen(DocumentsFlow, DocumentsStep.CATEGORIES)
 class CategoriesScreen(DocumentsScreen):
     columns = 3
 
@@ -84,13 +71,7 @@ class CategoriesScreen(DocumentsScreen):
                             on_activate=lambda c=count.category: self.choose(c)))
 
     def choose(self, category: Any) -> None:
-        act(self.app, lambda: self.flow.choose_category(category), then=self._chosen)
-
-    def _chosen(self, done: bool) -> None:
-        if done:
-            self.app.nav.show("documents.list")
-        else:
-            self.app.nav._display(type(self), self.name, self.params)
+        self.run(self.flow.choose_category, category)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -100,8 +81,8 @@ class CategoriesScreen(DocumentsScreen):
 
 
 @screen("documents.list", order=41)
+@step_screen(DocumentsFlow, DocumentsStep.LIST)
 class ListScreen(DocumentsScreen):
-    flow_step = DocumentsStep.LIST
 
     def fill(self) -> None:
         flow = self.flow
@@ -133,17 +114,10 @@ class ListScreen(DocumentsScreen):
                 self.add_action(w)
 
     def turn(self, action: Any) -> None:
-        act(self.app, action, then=lambda done: self.app.nav._display(type(self), self.name, self.params)
-            if done else None)
+        self.run(action)  # the same step: this screen again, at the new batch
 
     def open(self, document_id: str) -> None:
-        act(self.app, lambda: self.flow.open_document(document_id), then=self._opened)
-
-    def _opened(self, done: bool) -> None:
-        if done:
-            self.app.nav.show("documents.viewer")
-        else:
-            self.app.nav._display(type(self), self.name, self.params)
+        self.run(self.flow.open_document, document_id)
 
     def describe(self) -> ScreenDescription:
         base = super().describe()  # titles of health documents: private like their content

@@ -77,7 +77,7 @@ class LabScreen(Screen):
         return row
 
     def on_prefs(self) -> None:
-        self.app.nav._display(type(self), self.name, self.params)
+        self.app.nav.redraw()
 
     def describe(self) -> ScreenDescription:
         base = super().describe()

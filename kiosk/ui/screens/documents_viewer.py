@@ -18,10 +18,11 @@ from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
 from kiosk.services.documents.pdf_pages import count_pages
-from kiosk.ui.flow_context import act, back_to, load_first, session_flow
+from kiosk.ui.flow_context import back_to, load_first, session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
-from kiosk.ui.screen import Screen, describe_widgets, screen
+from kiosk.ui.screen import describe_widgets, screen, step_screen
 from kiosk.ui.screens.documents_page import FitStack, PageArea
 from kiosk.ui.widgets import Banner, Button, Icon, Row, Spacer, Text
 
@@ -49,16 +50,16 @@ def open_in_viewer(app: Any, flow: DocumentsFlow, return_screen: str) -> None:
 
     For another journey's document, e.g. a message attachment (MessagesFlow.viewer).
     """
-    app.nav.show("documents.viewer", flow=flow)
-    history = app.nav.history
-    if not history or history[-1][0] != return_screen:
-        history.append((return_screen, {}))
-    app.nav.update_bars()
+    app.nav.follow(flow, remember=True, flow=flow)
+    app.nav.remember(return_screen)
 
 
 @screen("documents.viewer", order=43)
-class ViewerScreen(Screen):
+@step_screen(DocumentsFlow, DocumentsStep.VIEWER)
+class ViewerScreen(JourneyScreen):
     title_key = "flows.documents.title"
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
     @classmethod
     def prepare(cls, app: Any, params: dict[str, Any]):
@@ -194,14 +195,14 @@ class ViewerScreen(Screen):
                                             on_yes=self.confirm, on_no=self.cancel_ask))
 
     def confirm(self) -> None:
-        act(self.app, self.flow.confirm, then=lambda _r: self.redisplay())
+        self.run(self.flow.confirm)  # the flow stays at the viewer: the page again, with what was done
 
     def cancel_ask(self) -> None:
         if self.flow.step in CONFIRM_STEPS:
             self.flow.back()  # Non: back to the page, nothing changed
 
     def redisplay(self) -> None:
-        self.app.nav._display(type(self), self.name, self.params)
+        self.app.nav.redraw()
 
     def on_prefs(self) -> None:
         self.redisplay()  # the page is cut again for the new size and words

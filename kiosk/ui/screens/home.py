@@ -24,11 +24,10 @@ def open_sign_in(app: Any) -> None:
     from kiosk.ui.screens import sign_in
 
     flow = app.session.data.get(sign_in.FLOW_KEY)
-    if flow is not None and flow.step in sign_in.SCREENS \
-            and flow.step not in (SignInStep.IDENTIFIER, SignInStep.CODE):
-        sign_in.go(app, flow)
+    if flow is not None and not flow.finished and flow.step in (SignInStep.PAUSED, SignInStep.SPACE_CLOSED):
+        app.nav.follow(flow)
         return
-    app.nav.show("sign_in", remember=False)  # from the code step: back to the identifier
+    app.nav.start()  # from the code step: back to the identifier
 
 
 @screen("home", order=20)
@@ -61,7 +60,7 @@ class HomeScreen(Screen):
         features = features_for(self.app.services)
         tiles = [
             Button(f.label_key, f.icon, kind="tile", name=f"home.feature.{f.name}",
-                   on_activate=lambda f=f: self.app.nav.show(f.screen, **f.params))
+                   on_activate=lambda f=f: self.app.nav.open(f))
             for f in features
         ]
         tiles.append(Button("ui.home.finish", "end", kind="tile", name="home.finish",
@@ -77,7 +76,7 @@ class HomeScreen(Screen):
 
     def on_prefs(self) -> None:
         if not self.to_sign_in and look().text_size != self.built_for:
-            self.app.nav.redisplay()  # another arrangement of the tiles
+            self.app.nav.redraw()  # another arrangement of the tiles
 
     def on_shown(self) -> None:
         if self.to_sign_in:

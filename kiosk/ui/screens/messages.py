@@ -19,10 +19,11 @@ from kiosk.core.labels import profession_of
 from kiosk.core.models import MessageThread
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act, load_first, session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
-from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen
+from kiosk.ui.screen import Feature, describe_widgets, register_feature, screen, step_screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
-from kiosk.ui.widgets import Banner, Button, Gap, Icon, Row, Text
+from kiosk.ui.widgets import Button, Gap, Icon, Row, Text
 
 FLOW_KEY = "ui.flow.messages"
 #: session.data: thread id -> ids of the messages that were not read when the thread was opened
@@ -60,17 +61,6 @@ def back_to(flow: MessagesFlow, step: MessagesStep) -> None:
         flow.back()
 
 
-def return_to(app: Any, name: str) -> None:
-    """Show the screen `name` that is already in the way back (dropping what came after it)."""
-    history = app.nav.history
-    if any(entry[0] == name for entry in history):
-        while history[-1][0] != name:
-            history.pop()
-        app.nav.back()
-    else:
-        app.nav.show(name)
-
-
 def fresh_demo(app: Any) -> None:
     """For `kiosk shots`: the demo backend as it starts (unread messages unread), the demo patient signed in."""
     reset = getattr(app.services.backend, "reset", None)
@@ -79,31 +69,22 @@ def fresh_demo(app: Any) -> None:
     sign_in_demo(app)
 
 
-class MessagesScreen(Screen):
+class MessagesScreen(JourneyScreen):
     """Base of the messages screens: the flow, moved back to this screen's step, and its error."""
 
     title_key = "flows.messages.title"
-    flow_step = MessagesStep.THREADS
-
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
     def build(self) -> None:
         self.content.spacing_mm = self.content_gap_mm  # more of the words on each page
-        self.flow = self.get_flow()
-        back_to(self.flow, self.flow_step)
-        self.step = (self.flow.step_number, self.flow.step_count)
         self.built_for = (look().lang, self.layout())
-        if self.flow.error_key and self.shows_error_in_content:
-            self.add(Banner(self.flow.error_key, kind="error"))
-        self.fill()
+        super().build()
 
-    shows_error_in_content = True
+    def move_to_step(self) -> None:
+        back_to(self.flow, self.flow_step)  # never forward, never out of the flow
+
     content_gap_mm = 3.0
-
-    def get_flow(self) -> MessagesFlow:
-        return flow_for(self.app)
 
     def layout(self) -> Any:
         """What changes the screen's layout with the text size (subclasses)."""
@@ -113,15 +94,12 @@ class MessagesScreen(Screen):
         # dates and words given as values are in the language of the build, and some layouts follow
         # the text size: built again when either changed
         if (look().lang, self.layout()) != self.built_for:
-            self.app.nav._display(type(self), self.name, self.params)
+            self.redraw()
 
     def refresh(self) -> None:
         super().refresh()
         if look().text_size >= 3:  # very large text: a little less margin, one more answer on the page
             self.padding = [look().mm(2)] * 4
-
-    def fill(self) -> None:  # pragma: no cover - overridden
-        pass
 
     def private_description(self) -> ScreenDescription:
         lines, buttons = describe_widgets(self)
@@ -156,6 +134,7 @@ def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
 
 
 @screen("messages", order=45)
+@step_screen(MessagesFlow, MessagesStep.THREADS)
 class ThreadsScreen(MessagesScreen):
     """The conversations, unread first: "Non lu" in words and a closed envelope; read ones an open one."""
 
@@ -208,7 +187,7 @@ class ThreadsScreen(MessagesScreen):
 
     def _opened(self, done: bool) -> None:
         if done:
-            self.app.nav.show("messages.thread")
+            self.follow()
         elif self.flow.error_key:
             self.app.shell.show_banner(self.flow.error_key, kind="error")
 
@@ -231,11 +210,11 @@ class ThreadsScreen(MessagesScreen):
 
 
 @screen("messages.thread", order=46)
+@step_screen(MessagesFlow, MessagesStep.THREAD)
 class ThreadScreen(MessagesScreen):
     """One conversation, newest message first ("Nouveau message." over those just read), in large text;
     attachments as buttons; Répondre."""
 
-    flow_step = MessagesStep.THREAD
     content_gap_mm = 2.0  # the lines of a message stay together; a wider gap comes before each message
 
     def fill(self) -> None:
@@ -282,7 +261,7 @@ class ThreadScreen(MessagesScreen):
 
     def reply(self) -> None:
         if self.flow.reply():
-            self.app.nav.show("messages.reply")
+            self.follow()
 
     def open_attachment(self, document_id: str) -> None:
         act(self.app, lambda: self.flow.open_attachment(document_id), then=self._attachment_opened)

@@ -12,19 +12,18 @@ from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.flows.messages import REPLY_LANGUAGE, MessagesStep
+from kiosk.core.flows.messages import REPLY_LANGUAGE, MessagesFlow, MessagesStep
 from kiosk.core.runner import UNKNOWN_KEY
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.look import look
-from kiosk.ui.screen import register_shot, screen
+from kiosk.ui.screen import register_shot, screen, step_screen
 from kiosk.ui.screens.messages import (
     DEMO_REPLY_THREAD,
     MessagesScreen,
     flow_for,
     fresh_demo,
-    return_to,
 )
 from kiosk.ui.widgets import Button, Measured, Stack, Text, measure
 
@@ -45,10 +44,9 @@ def ready_label(key: str) -> str:
 
 
 @screen("messages.reply", order=47)
+@step_screen(MessagesFlow, MessagesStep.REPLY_CHOICE)
 class ReplyChoiceScreen(MessagesScreen):
     """Three ready-made answers as big buttons, or "Écrire un message" on the keyboard."""
-
-    flow_step = MessagesStep.REPLY_CHOICE
 
     def fill(self) -> None:
         self.add(Text(key=self.flow.choice_prompt_key, style="strong"))
@@ -60,11 +58,11 @@ class ReplyChoiceScreen(MessagesScreen):
 
     def choose(self, key: str) -> None:
         if self.flow.choose_ready(key):
-            self.app.nav.show("messages.confirm")
+            self.follow()
 
     def write(self) -> None:
         if self.flow.type_text():
-            self.app.nav.show("messages.keyboard")
+            self.follow()
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -150,10 +148,9 @@ class TypedPanel(Measured, BoxLayout):
 
 
 @screen("messages.keyboard", order=48)
+@step_screen(MessagesFlow, MessagesStep.REPLY_TYPING)
 class KeyboardScreen(MessagesScreen):
     """The typed text big above the kiosk's own keyboard; no paged content, so all of it always shows."""
-
-    flow_step = MessagesStep.REPLY_TYPING
     shows_error_in_content = False
 
     def fill(self) -> None:
@@ -190,7 +187,7 @@ class KeyboardScreen(MessagesScreen):
 
     def done_typing(self) -> None:
         if self.flow.done_typing():
-            self.app.nav.show("messages.confirm")
+            self.follow()
         else:
             self._after(False)
 
@@ -216,10 +213,9 @@ class KeyboardScreen(MessagesScreen):
 # --- the confirmation -------------------------------------------------------------------------
 
 @screen("messages.confirm", order=49)
+@step_screen(MessagesFlow, MessagesStep.REPLY_CONFIRM)
 class ConfirmScreen(MessagesScreen):
     """The text repeated, to whom it goes, then "Modifier" or "Envoyer" (or "Réessayer" after a failure)."""
-
-    flow_step = MessagesStep.REPLY_CONFIRM
     shows_error_in_content = False
 
     @property
@@ -267,7 +263,7 @@ class ConfirmScreen(MessagesScreen):
 
     def _sent(self, sent: bool) -> None:
         if sent and self.flow.step is MessagesStep.THREAD:
-            return_to(self.app, "messages.thread")
+            self.follow()  # the conversation, with the notice and the reply on top
         else:
             self.show_failure()
 
@@ -275,7 +271,7 @@ class ConfirmScreen(MessagesScreen):
         """Back to where the text came from, with the text kept."""
         self.flow.back()
         self.app.shell.clear_banner()
-        return_to(self.app, "messages.keyboard" if self.flow.step is MessagesStep.REPLY_TYPING else "messages.reply")
+        self.follow()
 
     def describe(self) -> ScreenDescription:
         return self.private_description()

@@ -13,20 +13,15 @@ from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
 from kiosk.core.ports import LOCKOUT
-from kiosk.ui.flow_context import act, load_first, session_flow
+from kiosk.ui.flow_context import act, session_flow
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
-from kiosk.ui.screen import Feature, Screen, register_feature, register_shot, screen
+from kiosk.ui.screen import Feature, register_exit, register_feature, register_shot, screen, step_screen
 from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Banner, Button, Row, Spacer, Stack, Text
 
 FLOW_KEY = "ui.flow.sign_in"
-SCREENS = {
-    SignInStep.IDENTIFIER: "sign_in",
-    SignInStep.CODE: "sign_in.code",
-    SignInStep.PAUSED: "sign_in.paused",
-    SignInStep.SPACE_CLOSED: "sign_in.closed",
-}
 PAD_KEY_MM = 16  # above the 15 mm of every target: the pad fits under a band or a message too
 PAD_KEY_WIDTH_MM = 62  # the last column: holds "Corriger" and "Tout effacer" on one line
 PAD_DIGIT_WIDTH_MM = 26
@@ -56,37 +51,17 @@ AFTER_SIGN_IN: list[Callable[[Any], bool]] = []
 CODE_HINTS: list[Callable[[Any, SignInFlow], "str | None"]] = []
 
 
-def go(app: Any, flow: SignInFlow) -> None:
-    """Show the screen of the flow's step (Home once signed in).
+def signed_in_next(nav: Any, flow: SignInFlow) -> None:
+    """Signed in: Home, unless another part shows its own screen first (an assisted session's consent).
 
-    Retour is there at every step: from the identifier it leads to what came before sign-in,
-    from the code and from the pause it leads to the identifier.
+    Retour is there at every step before: from the code and from the pause it is the flow's back,
+    to the identifier; from the identifier it leads to what came before the sign-in.
     """
-    if flow.step is SignInStep.SIGNED_IN:
-        if not any(hook(app) for hook in AFTER_SIGN_IN):
-            app.nav.home()
-        return
-    nav = app.nav
-    name = SCREENS[flow.step]
-    here = nav.current.name if nav.current is not None else ""
-    if here == name:  # the same step again (an error, a new code): built again with its message
-        nav.redisplay()
-        return
-    identifier = SCREENS[SignInStep.IDENTIFIER]
-    if flow.step is SignInStep.IDENTIFIER:
-        if nav.history and nav.history[-1][0] == identifier:
-            nav.back()
-        else:
-            nav.show(name, remember=False)
-        return
-    if here == identifier:
-        nav.show(name)  # the identifier is remembered: Retour leads back to it
-        return
-    # from the code to the pause: the way back stays the identifier, not the code
-    nav.show(name)
-    if nav.history and nav.history[-1][0] == here and here in SCREENS.values():
-        nav.history.pop()
-        nav.update_bars()
+    if not any(hook(nav.app) for hook in AFTER_SIGN_IN):
+        nav.home()
+
+
+register_exit(SignInFlow, signed_in_next, step=SignInStep.SIGNED_IN)
 
 
 class _Beside(Row):
@@ -98,21 +73,22 @@ class _Beside(Row):
         return 0
 
 
-class SignInScreen(Screen):
+class SignInScreen(JourneyScreen):
     title_key = "flows.sign_in.title"
     #: the pad keeps its size: a message from the shell is shown alone, until Fermer
     banner_alone = True
     flow_step = SignInStep.IDENTIFIER
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
     columns = 1
 
-    @classmethod
-    def prepare(cls, app: Any, params: dict[str, Any]):
-        return load_first(app, FLOW_KEY, flow_for)
+    def move_to_step(self) -> None:
+        if self.flow_step is SignInStep.IDENTIFIER and self.flow.step in (SignInStep.CODE, SignInStep.PAUSED):
+            self.flow.back()  # opened again from its start: type the identifier again (or another one)
 
     def build(self) -> None:
-        self.flow = flow_for(self.app)
-        if self.flow_step is SignInStep.IDENTIFIER and self.flow.step in (SignInStep.CODE, SignInStep.PAUSED):
-            self.flow.back()  # brought back by Retour: type the identifier again (or another one)
+        self.flow = self.get_flow()
+        self.move_to_step()
         if self.flow.step_number and self.flow_step in (SignInStep.IDENTIFIER, SignInStep.CODE):
             self.step = (self.flow.step_number, self.flow.step_count)
         # the error or notice goes with the words beside the pad, so the pad never moves to another page
@@ -213,6 +189,7 @@ class SignInScreen(Screen):
 
 
 @screen("sign_in", order=15)
+@step_screen(SignInFlow, SignInStep.IDENTIFIER)
 class SignInIdentifierScreen(SignInScreen):
     can_go_back = True
 
@@ -236,7 +213,7 @@ class SignInIdentifierScreen(SignInScreen):
         self.typed.set_text(raw=self.typed_words())
 
     def submit(self) -> None:
-        act(self.app, self.flow.submit_identifier, then=lambda _r: go(self.app, self.flow))
+        self.run(self.flow.submit_identifier)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -248,8 +225,8 @@ class SignInIdentifierScreen(SignInScreen):
 
 
 @screen("sign_in.code", order=16)
+@step_screen(SignInFlow, SignInStep.CODE)
 class SignInCodeScreen(SignInScreen):
-    flow_step = SignInStep.CODE
 
     def fill(self) -> None:
         large = self.roomless
@@ -301,10 +278,10 @@ class SignInCodeScreen(SignInScreen):
             _register_secret(self.app, self.flow._code)
 
     def new_code(self) -> None:
-        act(self.app, self.flow.request_new_code, then=lambda _r: go(self.app, self.flow))
+        self.run(self.flow.request_new_code)
 
     def submit(self) -> None:
-        act(self.app, self.flow.submit_code, then=lambda _r: go(self.app, self.flow))
+        self.run(self.flow.submit_code)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -319,8 +296,8 @@ class SignInCodeScreen(SignInScreen):
 
 
 @screen("sign_in.paused", order=17)
+@step_screen(SignInFlow, SignInStep.PAUSED)
 class SignInPausedScreen(SignInScreen):
-    flow_step = SignInStep.PAUSED
     columns = 1
 
     def fill(self) -> None:
@@ -340,7 +317,7 @@ class SignInPausedScreen(SignInScreen):
 
     def on_tick(self) -> None:
         if self.waiting and self.seconds_left() <= 0:
-            self.app.nav.redisplay()  # the wait is over: "Réessayer" comes
+            self.redraw()  # the wait is over: "Réessayer" comes
             return
         words = self.wait_words()
         if words != self.wait.text:  # once a minute
@@ -354,7 +331,7 @@ class SignInPausedScreen(SignInScreen):
         return look().catalog.tr_n("screens.sign_in.paused.wait", minutes)
 
     def try_again(self) -> None:
-        act(self.app, self.flow.try_again, then=lambda done: go(self.app, self.flow) if done else None)
+        act(self.app, self.flow.try_again, then=lambda done: self.follow() if done else None)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
@@ -366,8 +343,8 @@ class SignInPausedScreen(SignInScreen):
 
 
 @screen("sign_in.closed", order=18)
+@step_screen(SignInFlow, SignInStep.SPACE_CLOSED)
 class SignInClosedScreen(SignInScreen):
-    flow_step = SignInStep.SPACE_CLOSED
     can_go_back = False
     columns = 1
 

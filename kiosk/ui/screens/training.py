@@ -174,13 +174,13 @@ class TrainingMode:
         self.active = exercise_id
         self.return_to = None
         self.refresh_band()
-        self.app.nav.reset("welcome")
+        self.app.nav.welcome()
 
     def verify(self) -> None:
         """"Vérifier": the core judges from what was really done; the result screen says it."""
         current = self.app.nav.current
         if current is not None and current.name not in TRAINING_SCREENS:
-            self.return_to = self.app.nav._current_args
+            self.return_to = self.app.nav.where()
         self.attach_assisted()
         self.training.check()
         self.app.nav.show(RESULT)
@@ -195,7 +195,7 @@ class TrainingMode:
             if not SCREENS[name].in_session or self.app.session.state in (State.ACTIVE, State.WARNING):
                 self.app.nav.show(name, **params)
                 return
-        self.app.nav.reset("welcome")
+        self.app.nav.welcome()
 
     def stop_exercise(self) -> None:
         """"Arrêter l'exercice": not reached is a failure (the core says why)."""
@@ -344,7 +344,7 @@ class TrainingMenuScreen(TrainingScreen):
         self.add(Button("training.ui.menu.summary", "info", min_mm=17, name="training.summary",
                         on_activate=lambda: self.app.nav.show(SUMMARY)),
                  Button("training.ui.menu.leave", "back", min_mm=17, name="training.leave",
-                        on_activate=lambda: self.app.nav.reset("welcome")))
+                        on_activate=lambda: self.app.nav.welcome()))
 
     def describe(self) -> ScreenDescription:
         spoken = super().describe()
