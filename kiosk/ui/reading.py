@@ -25,7 +25,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme as th
-from kiosk.ui.look import look
+from kiosk.ui.look import STYLES, look
+from kiosk.ui.screen import describe_widgets
 from kiosk.ui.widgets import Button, Icon, Measured, Row, Stack, Text, measure, text_width
 
 #: Between two paragraphs, in line heights.
@@ -34,6 +35,16 @@ PARAGRAPH_GAP = 0.45
 _SPACES = re.compile(r"[ \t\r\n]+")
 #: session.data: where each document or conversation was left, so a new screen opens at the same words.
 PLACE_KEY = "ui.reading.place"
+#: The scales a group of paragraphs taller than a page is capped to, in turn (the text sizes 3, 2
+#: and 1): the same steps as the blocks of a screen (kiosk.ui.blocks.CAPS).
+CAPS: tuple[float | None, ...] = (None, 1.6, 1.3, 1.0)
+
+
+def capped_font_px(style: str, cap: float) -> int:
+    """The style's font size when the text size is at most `cap` (the scale of the body)."""
+    lk = look()
+    factor, style_cap, _bold = STYLES[style]
+    return round(lk.base_px * min(min(lk.scale, cap) * factor, max(style_cap, factor)))
 
 
 def nav_style() -> str:
@@ -108,11 +119,16 @@ class Words:
     #: a little space above it (a new paragraph); the lines of a list follow each other closely
     gap_before: bool = True
     source: Any = None  # where the words come from (a PDF page and place), for the original page
+    #: paragraphs with the same value share a page (a lab value and its normal range); when they are
+    #: taller than a whole page at the person's size, their words are capped (kiosk.ui.blocks.CAPS)
+    together: Any = None
 
 
 @dataclass
 class Inset:
     """A widget set into the text and read in its place (an attachment's button), never cut.
+
+    gap_before=False: right under what comes before (another button), 3 mm apart.
 
     Not a kiosk.ui.blocks.Block (a group of a screen that the page splitter keeps together):
     an inset lives inside a ReadingView's text, which pages by lines.
@@ -171,18 +187,63 @@ class Paginator:
 
     def __init__(self, blocks: Sequence[Words | Inset], width: float, room: float) -> None:
         self.blocks, self.width, self.room = list(blocks), width, room
+        #: block index -> the cap of its words (a group taller than a page), see `together`
+        self.caps: dict[int, float] = {}
+        #: block index of a group's first paragraph -> the index after its last one
+        self.groups: dict[int, int] = {}
 
-    def _style(self, block: Words) -> tuple[int, bool]:
-        return look().font_px(block.style), look().bold(block.style)
+    def font_px(self, index: int) -> int:
+        block = self.blocks[index]
+        px = look().font_px(block.style)
+        cap = self.caps.get(index)
+        return px if cap is None else min(px, capped_font_px(block.style, cap))
 
-    def icon_width(self, block: Words) -> float:
-        return look().font_px(block.style) * 1.3 if block.icon else 0.0
+    def _style(self, index: int) -> tuple[int, bool]:
+        return self.font_px(index), look().bold(self.blocks[index].style)
+
+    def icon_width(self, index: int) -> float:
+        return self.font_px(index) * 1.3 if self.blocks[index].icon else 0.0
 
     def gap(self) -> float:
         return round(line_height(look().font_px("body"), False) * PARAGRAPH_GAP)
 
+    def _lines(self, index: int) -> tuple[list[str], float]:
+        font, bold = self._style(index)
+        return wrap(self.blocks[index].text, font, bold, self.width - self.icon_width(index) - 2), line_height(font, bold)
+
+    def _group_height(self, start: int, end: int, gap: float) -> float:
+        height = 0.0
+        for index in range(start, end):
+            lines, lh = self._lines(index)
+            height += len(lines) * lh + (gap if index > start and self.blocks[index].gap_before else 0)
+        return height
+
+    def _find_groups(self, gap: float) -> None:
+        """Paragraphs kept together; a group taller than a page gets its words capped until it fits."""
+        self.caps, self.groups = {}, {}
+        index = 0
+        while index < len(self.blocks):
+            key = getattr(self.blocks[index], "together", None)
+            end = index + 1
+            while key is not None and end < len(self.blocks) and getattr(self.blocks[end], "together", None) == key:
+                end += 1
+            if key is not None:
+                self.groups[index] = end
+                for cap in CAPS:
+                    if cap is not None and cap >= look().scale:
+                        continue  # the person's size is already at or under this cap
+                    for member in range(index, end):
+                        if cap is None:
+                            self.caps.pop(member, None)
+                        else:
+                            self.caps[member] = cap
+                    if self._group_height(index, end, gap) <= self.room:
+                        break
+            index = end
+
     def pages(self) -> list[Page]:
         gap = self.gap()
+        self._find_groups(gap)
         pages: list[Page] = []
         current: list[Piece] = []
         used = 0.0
@@ -207,6 +268,7 @@ class Paginator:
                 section = block.section
             space = gap if block.gap_before else 0
             if isinstance(block, Inset):
+                space = space or look().mm(3)  # two buttons one under the other: 3 mm apart
                 height = block.widget.wanted_height(self.width)
                 if current and used + space + height > self.room:
                     close()
@@ -214,13 +276,15 @@ class Paginator:
                 used += height + piece.gap
                 current.append(piece)
                 continue
-            font, bold = self._style(block)
-            lines = wrap(block.text, font, bold, self.width - self.icon_width(block) - 2)
-            lh = line_height(font, bold)
+            lines, lh = self._lines(index)
             counts = [len(words_of(line.rstrip("-"))) if not line.endswith("-") else 0 for line in lines]
             if block.keep and current and len(lines) * lh <= self.room and used + space + len(lines) * lh > self.room:
                 close()
-            if block.opens and not current:
+            if index in self.groups and current:  # a value and its range: on the next page when they do not fit here
+                height = self._group_height(index, self.groups[index], gap)
+                if height <= self.room and used + space + height > self.room:
+                    close()
+            if block.opens and self._header_says(current, block):
                 if block.counted:
                     word += sum(counts)
                 continue  # the header of this page says it
@@ -249,6 +313,17 @@ class Paginator:
             pages.append(Page(current, self._header(current, section)))
         return pages
 
+    def _header_says(self, pieces: list[Piece], block: Words) -> bool:
+        """The page's header already says who wrote `block` and when: it is the first thing on the
+        page, or only words that are not read as the text (a subject) come before it, under its header."""
+        if not pieces:
+            return True
+        for piece in pieces:
+            before = self.blocks[piece.index]
+            if not isinstance(before, Words) or before.counted:
+                return False
+        return block.section is not None and self._header(pieces, "") == block.section
+
     def _keeps_with_next(self, piece: Piece) -> bool:
         return bool(getattr(self.blocks[piece.index], "keep_with_next", False))
 
@@ -275,6 +350,7 @@ class ReadingView(Measured, BoxLayout):
         self.wanted_word = word
         self.page = 0
         self.pages: list[Page] = [Page([], "")]
+        self.paginator = Paginator(self.blocks, 1, 1)
         self.header = Text(raw="", style=nav_style(), size_hint_y=None)
         self.body = Widget()
         self.body.bind(pos=self._place_pieces, size=self._place_pieces)
@@ -309,11 +385,17 @@ class ReadingView(Measured, BoxLayout):
         return 0
 
     def page_of_word(self, word: int) -> int:
+        """The page that shows the counted word `word` (the first page for 0: the start)."""
+        if word <= 0:
+            return 0
         found = 0
         for index, page in enumerate(self.pages):
             first = page.first_word
-            if first is not None and first <= word:
-                found = index
+            if first is None or first > word:
+                continue
+            if word < first + len(self.page_words(index)):
+                return index
+            found = index
         return found
 
     def show_word(self, word: int) -> None:
@@ -343,7 +425,8 @@ class ReadingView(Measured, BoxLayout):
         header_h = max(measure(h, lk.font_px(nav_style()), True, int(self.width))[1] for h in headers)
         self.header.height = header_h
         room = self.height - header_h - self.nav.height - 2 * gap
-        self.pages = Paginator(self.blocks, self.width, room).pages()
+        self.paginator = Paginator(self.blocks, self.width, room)
+        self.pages = self.paginator.pages()
         self.page = self.page_of_word(self.wanted_word)
         self._show()
 
@@ -377,10 +460,15 @@ class ReadingView(Measured, BoxLayout):
 
     def _piece_widget(self, block: Words, piece: Piece) -> Widget:
         text = Text(raw=piece.text, style=block.style, size_hint=(None, None))
+        cap = self.paginator.caps.get(piece.index)
+        if cap is not None:  # a group taller than a page at the person's size (see Words.together)
+            text.cap = cap  # kept when the look changes
+            text.font_size = self.paginator.font_px(piece.index)
+            text._wrap()
         if not block.icon:
             return text
         row = Row(spacing_mm=0, size_hint=(None, None))
-        size = look().font_px(block.style) * 1.3
+        size = self.paginator.font_px(piece.index) * 1.3
         icon = Icon(block.icon, size_hint=(None, None), size=(size * 0.85, size * 0.85))
         holder = Widget(size_hint=(None, 1), width=size)
         holder.add_widget(icon)
@@ -459,8 +547,8 @@ def arrange_nav(nav: Stack, prev: Button, where: Text, nxt: Button, tools: Seque
     rows: list[Row] = []
     if tools and not one_row:
         rows.append(Row(spacing_mm=4, size_hint_y=None))
-        for tool in tools:
-            tool.size_hint_x = 1
+        for tool in tools:  # the room shared as the words need it: a long label is not wrapped for a short one
+            tool.size_hint_x = max(1.0, tool.natural_width())
             rows[-1].add_widget(tool)
     pager = Row(spacing_mm=4, size_hint_y=None)
     for b in (prev, nxt):
@@ -480,6 +568,41 @@ def arrange_nav(nav: Stack, prev: Button, where: Text, nxt: Button, tools: Seque
     nav.height = sum(r.height for r in rows) + nav.spacing * (len(rows) - 1)
 
 
+def read_in(screen: Any, view: Any) -> Any:
+    """The reading view (or a page drawn as it was printed) takes the place of the screen's paged
+    content, full width.
+
+    What the screen still adds (the flow's error or notice as a banner) goes above the words.
+    """
+    screen.remove_widget(screen.content)
+    screen.content = view
+
+    def set_items(items: list[Widget]) -> None:
+        index = screen.children.index(view)
+        for item in items:  # each one right above the view: they keep their order
+            screen.add_widget(item, index=index + 1)
+
+    view.set_items = set_items
+    screen.add_widget(view)
+    return view
+
+
+def reading_lines(screen: Any, view: ReadingView) -> tuple[list[str], list[str]]:
+    """What Écouter says of a reading screen: what is above the words (a banner), then the page
+    shown (who wrote and when, its words, where we are), and the buttons in the order shown."""
+    lines: list[str] = []
+    buttons: list[str] = []
+    for child in reversed(screen.children):
+        if child is view or child is getattr(screen, "actions", None):
+            continue
+        more_lines, more_buttons = describe_widgets(child)
+        lines += more_lines
+        buttons += more_buttons
+    lines += view.spoken_lines()
+    buttons += [b.text for b in view.buttons()]
+    return lines, buttons
+
+
 def saved_place(app: Any, key: str) -> int:
     return int(app.session.data.get(PLACE_KEY, {}).get(key, 0))
 
@@ -488,5 +611,5 @@ def save_place(app: Any, key: str, word: int) -> None:
     app.session.data.setdefault(PLACE_KEY, {})[key] = int(word)
 
 
-__all__ = ["Inset", "arrange_nav", "nav_style", "Page", "Paginator", "PLACE_KEY", "ReadingView", "Words", "line_height", "save_place",
-           "saved_place", "short_date", "words_of", "wrap"]
+__all__ = ["Inset", "arrange_nav", "nav_style", "Page", "Paginator", "PLACE_KEY", "ReadingView", "Words", "line_height",
+           "read_in", "reading_lines", "save_place", "saved_place", "short_date", "words_of", "wrap"]
