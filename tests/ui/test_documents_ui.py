@@ -8,11 +8,13 @@ from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.flows.documents import DocumentsStep
 from kiosk.core.flows.messages import MessagesFlow
 from kiosk.core.i18n import format_date
+from kiosk.core.labels import document_type_of
 from kiosk.core.models import Category
 from kiosk.services.backend.demo import demo_sign_in_code
 from kiosk.ui.flow_context import flow_context
+from kiosk.ui.reading import words_of
 from kiosk.ui.screens.documents import open_in_viewer
-from kiosk.ui.widgets import Icon
+from kiosk.ui.widgets import Icon, Text, is_shown
 
 RICH = "244039999900168"
 LARGE = "161029999900541"           # 1,000 documents
@@ -74,8 +76,11 @@ def test_tile_categories_with_counts_and_the_list_newest_first(pilot):
     assert app.nav.current.name == "documents.list"
     assert "Tous les documents : 17 documents" in pilot.texts()
     first = flow.documents[0]
-    assert pilot.button(f"documents.open.{first.id}").text == (
-        f"{first.type}, le {format_date(first.date.date(), 'fr')}.\nPar {first.author}.")
+    # one line a document: its kind, in the kiosk's words for its code, and its day
+    kind = document_type_of(app.look.catalog, first)
+    assert kind == "Ordonnance de médicaments"
+    assert pilot.button(f"documents.open.{first.id}").text == \
+        f"{kind}, {format_date(first.date.date(), 'fr', weekday=False)}"
     # every document, page after page of the screen, newest first
     seen = []
     for _ in range(20):
@@ -108,61 +113,138 @@ def test_a_thousand_documents_batch_by_batch(pilot):
     assert [d.date for d in flow.documents] == first_batch
 
 
-def test_text_document_page_by_page_and_zoom_changes_the_size(pilot):
-    screen, flow, _ = open_document(pilot, BIO, Category.RESULTAT)
-    assert flow.page_count == 2
-    assert any(t.startswith("Page 1 sur 2") for t in pilot.texts())
-    assert "viewer.previous" not in [b.name for b in pilot.buttons()], "nothing before the first page"
-    words = screen.area.text.text
-    assert words and words.split()[0] in flow.page_text
-    size = screen.area.text.font_size
-    pilot.tap("Agrandir")
-    assert flow.zoom == 1.25 and screen.area.text.font_size == round(size * 1.25)
-    pilot.tap("Agrandir")
-    assert screen.area.text.font_size == round(size * 1.5)
-    pilot.tap("Réduire")
-    pilot.tap("Réduire")
-    assert screen.area.text.font_size == size and "viewer.zoom_out" not in [b.name for b in pilot.buttons()]
-    # Suivant reads every part of page 1, then page 2
-    for _ in range(40):
-        if flow.page_number == 2:
-            break
-        pilot.tap("Suivant")
-    assert flow.page_number == 2 and any(t.startswith("Page 2 sur 2") for t in pilot.texts())
-    assert screen.area.text.text.split()[0] in flow.page_text
-    pilot.tap("Précédent")
-    assert flow.page_number == 1 and screen.area.part == screen.area.parts - 1, "back to the end of page 1"
-    description = pilot.app.describe()
-    assert description.private and "Page 1 sur 2" in " ".join(description.lines)
+def every_reading_page(pilot, screen):
+    """The counted words and the header of every page, tapping Suivant to the end."""
+    reading = screen.reading
+    pilot.pump()
+    while reading.page > 0:
+        pilot.tap("reading.previous")
+    words, headers = [], []
+    while True:
+        words += reading.page_words()
+        headers.append(reading.header.text)
+        if reading.page >= len(reading.pages) - 1:
+            return words, headers
+        pilot.tap("reading.next")
 
 
-def test_pdf_pages_are_drawn_and_zoom_draws_them_bigger(pilot, shots_dir):
+def document_words(blocks):
+    return [w for b in blocks if b.counted for w in words_of(b.text)]
+
+
+def test_text_document_read_full_width_every_word_once_the_sender_on_every_page(pilot):
+    app = pilot.app
+    screen, flow, _ = open_document(pilot, PRESCRIPTION, Category.ORDONNANCE)
+    reading = screen.reading
+    assert reading is not None and screen.area is None, "a text document is read, not drawn"
+    assert reading.width >= app.shell.width * 0.9, "full width: no side panel"
+    expected = [w for page in flow.content.pages for w in words_of(page)]
+    header = "De Docteur Henri Fictif, le 20 novembre 2026"
+    for size in (1, 4):
+        app.set_prefs(text_size=size)
+        pilot.pump()
+        screen = app.nav.current
+        words, headers = every_reading_page(pilot, screen)
+        assert words == expected, f"size {size}: nothing lost, nothing cut, in order"
+        assert set(headers) == {header}, "who wrote it and when, on every page"
+        assert header in screen.describe().lines
+    app.set_prefs(text_size=1)
+    pilot.pump()
+
+
+def test_at_size_4_every_page_but_the_last_is_filled(pilot):
+    app = pilot.app
+    open_document(pilot, PRESCRIPTION, Category.ORDONNANCE)
+    app.set_prefs(text_size=4)
+    pilot.pump()
+    try:
+        reading = app.nav.current.reading
+        room = reading.body.height
+        assert len(reading.pages) > 1
+        for page in reading.pages[:-1]:
+            used = sum(p.height + p.gap for p in page.pieces)
+            assert used >= 0.7 * room, f"{used:.0f} of {room:.0f} px"
+        assert len(reading.pages) <= 12, "a prescription is not 28 parts of 2 lines"
+    finally:
+        app.set_prefs(text_size=1)
+        pilot.pump()
+
+
+def test_a_new_text_size_keeps_the_reader_at_the_same_words(pilot):
+    app = pilot.app
+    screen, flow, _ = open_document(pilot, PRESCRIPTION, Category.ORDONNANCE)
+    pilot.tap("reading.next")
+    pilot.tap("reading.next")
+    first = screen.reading.place
+    assert first > 0
+    app.set_prefs(text_size=4)
+    pilot.pump()
+    try:
+        reading = app.nav.current.reading
+        page = reading.pages[reading.page]
+        start = page.first_word
+        shown = len(reading.page_words())
+        assert start <= first < start + shown, "the page that holds the first word that was shown"
+        assert "Précédent" in [b.text for b in pilot.buttons()]
+    finally:
+        app.set_prefs(text_size=1)
+        pilot.pump()
+
+
+def test_pdf_text_is_read_reflowed_then_the_original_page_and_back_at_the_same_place(pilot, shots_dir):
+    app = pilot.app
     screen, flow, _ = open_document(pilot, PDF, Category.COMPTE_RENDU)
     assert flow.media_type == "application/pdf" and flow.page_count == 2
+    expected = document_words(screen.paragraphs)
+    assert expected[:5] == ["Compte", "rendu", "de", "consultation", "d'ophtalmologie"]
+    assert "d'ophtalmologie" in expected and "Ophtalmologue" == expected[-1]
+    words, headers = every_reading_page(pilot, screen)
+    assert words == expected and set(headers) == {"De Docteure Louise Modèle-Vue, le 18 juin 2026"}
+    # from the last page, the original page that holds its first word: page 2 of the PDF
+    place = screen.reading.place
+    pilot.tap("Voir la page d'origine")
+    screen = app.nav.current
     area = screen.area
+    assert area is not None and flow.page_number == 2
     pixels = region_pixels(pilot, area, shots_dir / "pdf.png")
     histogram = pixels.histogram()
     total = pixels.width * pixels.height
-    dark, white = sum(histogram[:100]) / total, sum(histogram[240:]) / total
-    assert dark > 0.003, "the words of the page are drawn"
-    assert white > 0.3, "on a white page"
-    width, height = area.shown_size
-    assert abs(width - (area.width - 2 * (area.width - area._inner()[2]) / 2)) < 2, "as wide as the area"
+    assert sum(histogram[:100]) / total > 0.003, "the words of the page are drawn"
+    assert sum(histogram[240:]) / total > 0.3, "on a white page"
+    assert "Ce qu'il faut faire" in screen.describe().lines, "the page's words are said"
+    # zoom keeps the place: the region shown still holds the corner that was shown
+    width = area.shown_size[0]
+    before = area.shown_region
     pilot.tap("Agrandir")
-    assert area.shown_size[0] == width * 1.25 and area.shown_size[1] == height * 1.25
-    assert area._texture.size[0] == round(width * 1.25) or abs(area._texture.size[0] - width * 1.25) <= 1, \
-        "drawn again at the new size, not stretched"
-    # the voice gets the text layer of the page (private)
-    description = screen.describe()
-    assert description.private and "Compte rendu de consultation d'ophtalmologie" in description.lines
-    for _ in range(20):
-        if flow.page_number == 2:
-            break
-        pilot.tap("Suivant")
-    assert any(t.startswith("Page 2 sur 2") for t in pilot.texts())
-    assert "Ce qu'il faut faire" in screen.describe().lines
-    pixels = region_pixels(pilot, area, shots_dir / "pdf2.png")
-    assert sum(pixels.histogram()[:100]) > 0.003 * pixels.width * pixels.height
+    assert abs(area.shown_size[0] - width * 1.25) < 0.5, "drawn again at the new size"
+    assert area.shown_region.holds(before.left + 0.5, before.top + 0.5), "zooming does not go back to part 1"
+    pilot.tap("Suivant")
+    assert area.part == 1
+    before = area.shown_region
+    pilot.tap("Agrandir")
+    assert area.part > 0 and area.shown_region.holds(before.left + 0.5, before.top + 0.5), "still at that place"
+    pilot.tap("Revenir au texte")
+    screen = app.nav.current
+    assert screen.reading is not None and screen.reading.place == place, "back at the same words"
+
+
+def test_zoomed_regions_never_cut_a_word_of_the_pdf():
+    """Each word of the page lies whole inside at least one region, at every zoom."""
+    from kiosk.services.backend.demo_files import make_pdf
+    from kiosk.services.documents.page_regions import InkMap, regions
+    from kiosk.services.documents.pdf_pages import PdfFile
+    from kiosk.services.documents.pdf_text import page_lines
+
+    with PdfFile(make_pdf()) as pdf:
+        ink = InkMap(pdf.render(1, 1.5), 1.5)
+        width, height = pdf.page_size(1)
+        lines = page_lines(pdf, 1)
+        for zoom in (1.0, 1.5, 2.0, 3.0):
+            view = (width / zoom, width / zoom * 0.35)
+            found = regions(ink, (width, height), view)
+            for line in lines:
+                inside = [r for r in found if r.top <= line.top and line.bottom <= r.bottom]
+                assert inside, f"zoom {zoom}: a line cut between two bands"
 
 
 def test_an_image_document_is_shown_whole_then_bigger(pilot, shots_dir):
@@ -175,8 +257,8 @@ def test_an_image_document_is_shown_whole_then_bigger(pilot, shots_dir):
     assert sum(1 for count in pixels.histogram() if count) > 20, "a real picture, not a blank area"
     pilot.tap("Agrandir")
     pilot.tap("Agrandir")
-    assert area.shown_size == (width * 1.5, height * 1.5)
-    assert area.parts > 1 and any("Partie 1 sur" in t for t in pilot.texts())
+    assert abs(area.shown_size[0] - width * 1.5) < 0.01 and abs(area.shown_size[1] - height * 1.5) < 0.01
+    assert area.parts > 1 and any("partie 1 sur" in t for t in pilot.texts())
     assert "Image du document." in screen.describe().lines
 
 
@@ -201,6 +283,8 @@ def test_hide_with_confirmation_then_show_again(pilot):
     app.set_prefs(text_size=1)
     try:
         assert backend.get_document(patient, PRESCRIPTION).hidden_from_professionals
+        app.nav.current.reading.show_word(0)  # the first page says it
+        pilot.pump()
         texts = pilot.texts()
         assert "Ce document est maintenant masqué." in texts
         assert "Ce document est masqué aux professionnels." in texts
@@ -221,18 +305,74 @@ def test_hide_with_confirmation_then_show_again(pilot):
             backend.show_document(patient, PRESCRIPTION)
 
 
-def test_lab_values_in_words(pilot):
+def lab_pages(pilot):
+    """Every page of the results, from the first, tapping Suivant: the header, the lines drawn
+    (top to bottom), the icons beside them, and what Écouter says."""
+    app = pilot.app
+    reading = app.nav.current.reading
+    while "reading.previous" in [b.name for b in pilot.buttons()]:
+        pilot.tap("reading.previous")
+    heard, pages = [], []
+    app.speak_hook = heard.append
+    try:
+        for _ in range(40):
+            shown = [w for w in reading.body.walk(restrict=True) if isinstance(w, Text) and is_shown(w) and w.text]
+            shown.sort(key=lambda w: -w.to_window(w.x, w.top)[1])
+            icons = {w.name for w in reading.body.walk(restrict=True) if isinstance(w, Icon) and is_shown(w)}
+            pilot.tap("bar.listen")
+            pages.append({"header": reading.header.text, "lines": [w.text for w in shown], "icons": icons,
+                          "heard": heard[-1], "texts": pilot.texts()})
+            if "reading.next" not in [b.name for b in pilot.buttons()]:
+                return pages
+            pilot.tap("reading.next")
+    finally:
+        app.speak_hook = None
+    raise AssertionError("more than 40 pages")
+
+
+def test_lab_values_in_words_never_apart_from_their_range_the_sender_on_every_page(pilot):
     app = pilot.app
     screen, flow, _ = open_document(pilot, BIO, Category.RESULTAT)
     pilot.tap("Résultats en clair")
     assert app.nav.current.name == "documents.lab"
-    seen, icons = [], set()
-    for _ in range(10):
-        seen += pilot.texts()
-        icons |= {w.name for w in pilot.widgets(Icon)}
-        if "pager.next" not in [b.name for b in pilot.buttons()]:
-            break
-        pilot.tap("pager.next")
+    document = flow.document
+    header = f"De {document.author}, le {format_date(document.date.date(), 'fr', weekday=False)}"
+    try:
+        for size in (1, 4):
+            app.set_prefs(text_size=size)
+            pilot.pump()
+            pages = lab_pages(pilot)
+            if size == 4:
+                assert len(pages) > 2, "the header is checked over several pages"
+            seen, icons = [], set()
+            for number, page in enumerate(pages, 1):
+                lines = [" ".join(line.split("\n")) for line in page["lines"]]
+                assert page["header"] == header and header in page["texts"], f"size {size}, page {number}"
+                # a test's name and value, then (on the same page, right under it) where it sits and the range
+                for index, line in enumerate(lines):
+                    if " : " in line and not line.startswith("Résultat : ") and line != document.title:
+                        assert index + 1 < len(lines) and lines[index + 1].startswith("Résultat : "), \
+                            f"size {size}, page {number}: {line!r} without its normal range"
+                    if line.startswith("Résultat : "):
+                        assert index > 0 and " : " in lines[index - 1], f"size {size}: a range without its value"
+                heard = page["heard"]  # Écouter: this page, who wrote it first
+                assert heard.private and heard.lines[0] == header
+                assert list(heard.lines[1:1 + len(lines)]) == lines
+                assert heard.lines[-1] == f"Page {number} sur {len(pages)}"
+                seen += lines
+                icons |= page["icons"]
+            check_lab_words(seen, flow)
+            values = [t for t in seen if " : " in t and not t.startswith("Résultat : ") and t != document.title]
+            assert len(values) == 6, "each value once"
+            assert {"up", "check", "down"} <= icons, "an icon beside the words, never colour alone"
+    finally:
+        app.set_prefs(text_size=1)
+        pilot.pump()
+    pilot.tap("bar.back")
+    assert app.nav.current.name == "documents.viewer" and flow.step is DocumentsStep.VIEWER
+
+
+def check_lab_words(seen, flow):
     nbsp = "\u00a0"
     # the test is named in the kiosk's words from its LOINC code, not the laboratory's "(HbA1c)"
     assert f"Sucre dans le sang sur 3 mois (hémoglobine glyquée) : 7,4{nbsp}%." in seen
@@ -243,10 +383,6 @@ def test_lab_values_in_words(pilot):
     assert f"Résultat : dans la normale. Valeur normale : 1{nbsp}g/L ou moins." in seen
     assert sum(t.startswith("Résultat : au-dessus de la normale.") for t in seen) == 2
     assert len([t for t in seen if t.startswith("Résultat : ")]) == len(flow.lab_lines) == 6
-    assert {"up", "check", "down"} <= icons, "an icon beside the words, never colour alone"
-    assert app.describe().private
-    pilot.tap("bar.back")
-    assert app.nav.current.name == "documents.viewer" and flow.step is DocumentsStep.VIEWER
 
 
 def test_open_in_viewer_for_a_message_attachment(pilot):
@@ -262,9 +398,10 @@ def test_open_in_viewer_for_a_message_attachment(pilot):
     pilot.pump()
     screen = app.nav.current
     assert screen.name == "documents.viewer" and screen.flow is messages.viewer
-    assert any(t.startswith("Page 1 sur 2") for t in pilot.texts())
-    assert "Sortie de l'hôpital après une chute" in pilot.texts()
-    pilot.tap("Agrandir")
-    assert messages.viewer.zoom == 1.25
+    # a letter in words: read full width, who wrote it and when on top
+    assert screen.reading is not None and screen.area is None
+    assert "De Docteure Sophie Essai-Clinique, le 2 octobre 2026" in pilot.texts()
+    words, _headers = every_reading_page(pilot, screen)
+    assert words == [w for page in messages.viewer.content.pages for w in words_of(page)]
     pilot.tap("bar.back")
     assert app.nav.current.name == "agenda"

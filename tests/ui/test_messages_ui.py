@@ -13,6 +13,8 @@ from kiosk.core.i18n import format_date
 from kiosk.services.backend.demo import demo_sign_in_code
 from kiosk.ui.keyboard import KEY_MIN_MM, LAYERS
 from kiosk.ui.look import look
+from kiosk.ui.reading import words_of
+from kiosk.ui.widgets import Button, Text, is_shown
 
 RICH = "244039999900168"
 RESULTS = "paulette-fil-resultats"
@@ -46,17 +48,27 @@ def open_messages(pilot, backend, ins=RICH):
     return session
 
 
+def turn(pilot, way):
+    """Précédent or Suivant of the list's pages or of the reading view, when it is there."""
+    shown = [b.name for b in pilot.buttons()]
+    for name in (f"pager.{way}", f"reading.{way}"):
+        if name in shown:
+            pilot.tap(name)
+            return True
+    return False
+
+
 def find_button(pilot, name):
     """A button by name: back to the first page, then Suivant until its page shows."""
-    for _ in range(12):
-        if "pager.previous" not in [b.name for b in pilot.buttons()]:
+    for _ in range(40):
+        if not turn(pilot, "previous"):
             break
-        pilot.tap("pager.previous")
-    for _ in range(12):
+    for _ in range(40):
         found = [b for b in pilot.buttons() if b.name == name]
         if found:
             return found[0]
-        pilot.tap("pager.next")
+        if not turn(pilot, "next"):
+            break
     raise AssertionError(f"{name} not found")
 
 
@@ -91,13 +103,12 @@ def test_unread_first_marked_in_words_and_with_an_icon(pilot, backend):
     assert shown_unread == sorted(shown_unread, reverse=True), "unread first"
     for button in items:
         thread = next(t for t in threads if button.name == f"messages.thread.{t.id}")
-        pro = thread.professional
         status = "Non lu" if thread.unread_count else "Lu"
         last = max(thread.messages, key=lambda m: m.date)
         came = "envoyé" if last.from_patient else "reçu"
-        # the date the message came, not when the medicines are ready
-        assert button.text == (f"{status} : {pro.name}, {pro.profession}.\n"
-                               f"{thread.subject}, {came} le {format_date(thread.last_date, 'fr')}.")
+        # the date the message came (not when the medicines are ready), the day only: one line
+        day = format_date(thread.last_date, "fr", with_time=False, weekday=False)
+        assert button.text == f"{status} : {thread.subject}, {came} le {day}"
         assert button.icon.name == ("mail" if thread.unread_count else "mail_open"), "never colour alone"
     # the spoken list says who and whether it was read, the subjects only when private speech is allowed
     description = pilot.app.nav.current.describe()
@@ -108,28 +119,160 @@ def test_unread_first_marked_in_words_and_with_an_icon(pilot, backend):
     pilot.pump()
     first = find_button(pilot, f"messages.thread.{unread[0].id}")
     assert "You have 3 unread messages." in pilot.texts()
-    assert first.text.startswith("Not read: ") and format_date(unread[0].last_date, "en") in first.text
+    assert first.text.startswith("Not read: ")
+    assert format_date(unread[0].last_date, "en", with_time=False, weekday=False) in first.text
+
+
+def day_of(message):
+    return format_date(message.date, "fr", with_time=False, weekday=False)
+
+
+def header_of(message, new=()):
+    """Who wrote a message and when, as it must stand on top of each of its pages."""
+    if message.from_patient:
+        return f"De vous, envoyé le {day_of(message)}"
+    opening = "Nouveau message de" if message.id in new else "De"
+    return f"{opening} {message.sender.name}, reçu le {day_of(message)}"
+
+
+def reading_pages(pilot):
+    """Every page of the conversation, from the first, tapping Suivant as a person does.
+
+    For each page: the header, the lines drawn in the reading area (top to bottom), the names
+    of the buttons shown, and what Écouter says (the app's description).
+    """
+    app = pilot.app
+    reading = app.nav.current.reading
+    for _ in range(40):
+        if "reading.previous" not in [b.name for b in pilot.buttons()]:
+            break
+        pilot.tap("reading.previous")
+    heard = []
+    app.speak_hook = heard.append
+    pages = []
+    try:
+        for _ in range(40):
+            shown = [w for w in reading.body.walk(restrict=True)  # the words, not the buttons' own
+                     if isinstance(w, Text) and not isinstance(w.parent, Button) and is_shown(w) and w.text]
+            shown.sort(key=lambda w: -w.to_window(w.x, w.top)[1])
+            names = [b.name for b in pilot.buttons()]
+            pilot.tap("bar.listen")
+            pages.append({"header": reading.header.text, "lines": [w.text for w in shown], "buttons": names,
+                          "heard": heard[-1], "texts": pilot.texts()})
+            if "reading.next" not in names:
+                return pages
+            pilot.tap("reading.next")
+    finally:
+        app.speak_hook = None
+    raise AssertionError("more than 40 pages")
 
 
 def test_opening_a_conversation_marks_it_read(pilot, backend):
     app = pilot.app
     session = open_messages(pilot, backend)
     assert backend.get_thread(session, RESULTS).unread_count == 1
+    first = backend.get_thread(session, RESULTS).messages[0]
     open_thread(pilot, RESULTS)
     description = app.nav.current.describe()  # the first page, spoken only when private speech is allowed
     assert description.private and "Vos résultats de prise de sang" in description.lines
-    texts, buttons = every_page(pilot)
-    assert "Vos résultats de prise de sang" in texts
-    first = backend.get_thread(session, RESULTS).messages[0]
-    assert f"Nouveau message de Docteur Henri Fictif, le {format_date(first.date, 'fr')} :" in texts
-    assert "Le sucre est encore un peu haut, mais il baisse." in texts
-    assert "messages.attachment.paulette-bio-2026-11" in [b.name for b in buttons]
+    pages = reading_pages(pilot)
+    assert len(pages) <= 2, "a short letter: its words, then its attachment"
+    lines = [line for page in pages for line in page["lines"]]
+    assert lines[0] == "Vos résultats de prise de sang"
+    assert {page["header"] for page in pages} == {f"Nouveau message de Docteur Henri Fictif, reçu le {day_of(first)}"}
+    assert "Le sucre est encore un peu haut, mais il baisse." in lines
+    assert "messages.attachment.paulette-bio-2026-11" in pages[-1]["buttons"]
     assert backend.get_thread(session, RESULTS).unread_count == 0, "read in the health space"
     pilot.tap("bar.back")
     assert app.nav.current.name == "messages"
     assert "Vous avez 2 messages non lus." in pilot.texts()
     item = find_button(pilot, f"messages.thread.{RESULTS}")
     assert item.text.startswith("Lu : ") and item.icon.name == "mail_open"
+
+
+def test_a_conversation_is_read_whole_page_by_page_with_the_sender_on_every_page(pilot, backend):
+    """At sizes 1 and 4: every word of every message once, in order (the newest message first),
+    whole; on top of each page who wrote the words that start it, and when; Écouter says that page."""
+    app = pilot.app
+    session = open_messages(pilot, backend)
+    thread = backend.get_thread(session, HOSPITAL)
+    new = {m.id for m in thread.messages if not m.read and not m.from_patient}
+    assert new and len(thread.messages) == 3
+    newest_first = sorted(thread.messages, key=lambda m: m.date, reverse=True)
+    open_thread(pilot, HOSPITAL)
+    # what is not a message's words: the subject, and who wrote each message (where a page does not say it)
+    says = {thread.subject}
+    for message in newest_first:
+        when = format_date(message.date, "fr")
+        if message.from_patient:
+            says.add(f"Vous avez écrit le {when} :")
+        elif message.id in new:
+            says.add(f"Nouveau message de {message.sender.name}, le {when} :")
+        else:
+            says.add(f"{message.sender.name} a écrit le {when} :")
+    try:
+        for size in (1, 4):
+            app.set_prefs(text_size=size)
+            pilot.pump()
+            pages = reading_pages(pilot)
+            assert app.nav.current.name == "messages.thread"
+            if size == 4:
+                assert len(pages) > 2, "at size 4 the conversation takes several pages"
+            else:
+                assert len(pages) <= 2, "at size 1 three short messages take at most two pages"
+            words, attachments = [], []
+            owner = [(message, word) for message in newest_first for word in words_of(message.body)]
+            for number, page in enumerate(pages, 1):
+                body = [line for line in page["lines"] if line not in says and line != "Votre message est envoyé."]
+                # the header names the message the page's first words belong to (or the last one before them)
+                at = owner[min(len(words), len(owner) - 1)][0]
+                assert page["header"] == header_of(at, new), f"size {size}, page {number}"
+                assert page["header"] in page["texts"]
+                for line in body:
+                    assert not line.endswith("-"), f"size {size}: a word cut: {line!r}"
+                    words += words_of(line)
+                attachments += [n for n in page["buttons"] if n.startswith("messages.attachment.")]
+                assert "messages.reply" in page["buttons"], "Répondre on every page"
+                heard = page["heard"]
+                assert heard.private, "a message is spoken only on a headset or after a yes"
+                assert heard.lines[0] == page["header"]
+                assert [" ".join(line.split("\n")) for line in page["lines"]] == list(heard.lines[1:1 + len(page["lines"])])
+                if len(pages) > 1:
+                    assert heard.lines[-1] == f"Page {number} sur {len(pages)}"
+                assert "Répondre" in heard.buttons
+            assert words == [word for _message, word in owner], f"size {size}: every word once, in order"
+            assert attachments == [f"messages.attachment.{d}" for m in newest_first for d in m.attachments]
+    finally:
+        app.set_prefs(text_size=1)
+        pilot.pump()
+
+
+def test_a_new_text_size_keeps_the_conversation_at_the_same_words(pilot, backend):
+    app = pilot.app
+    session = open_messages(pilot, backend)
+    open_thread(pilot, HOSPITAL)
+    app.set_prefs(text_size=4)
+    pilot.pump()
+    try:
+        for _ in range(3):
+            pilot.tap("reading.next")
+        reading = app.nav.current.reading
+        first = reading.page_words()[0]
+        place = reading.place
+        app.set_prefs(text_size=3)
+        pilot.pump()
+        reading = app.nav.current.reading
+        assert reading.page > 0 and first in reading.page_words(), "the page that holds the first word shown"
+        start = reading.pages[reading.page].first_word
+        assert start <= place < start + len(reading.page_words())
+        # back to the list and in again: the newest message, from the top
+        pilot.tap("bar.back")
+        open_thread(pilot, HOSPITAL)
+        assert app.nav.current.reading.page == 0
+        assert backend.get_thread(session, HOSPITAL).subject in pilot.texts()
+    finally:
+        app.set_prefs(text_size=1)
+        pilot.pump()
 
 
 def test_ready_made_reply_is_sent_after_confirmation(pilot, backend):
@@ -158,9 +301,9 @@ def test_ready_made_reply_is_sent_after_confirmation(pilot, backend):
     assert "Votre message est envoyé." in pilot.texts()
     after = backend.get_thread(session, RESULTS).messages
     assert len(after) == before + 1 and after[-1].from_patient and after[-1].body == "Je voudrais un rendez-vous."
-    texts = pilot.texts()  # the newest first: the reply is on the page shown
+    texts = pilot.texts()  # the newest first: the reply is on the page shown, under the notice
     assert "Je voudrais un rendez-vous." in texts
-    assert f"Vous avez écrit le {format_date(after[-1].date, 'fr')} :" in texts
+    assert f"De vous, envoyé le {day_of(after[-1])}" in texts
     pilot.tap("bar.back")
     assert app.nav.current.name == "messages", "Retour goes to the list, not to the confirmation"
 
@@ -262,7 +405,10 @@ def test_attachment_opens_in_the_viewer_and_retour_comes_back(pilot, backend):
     pilot.tap("bar.back")
     assert app.nav.current.name == "messages.thread"
     assert flow.viewer is None and flow.step.name == "THREAD"
-    assert "Votre sortie de l'hôpital" in pilot.texts()
+    # at the same place: the page of the attachment, under who sent it
+    assert f"messages.attachment.{LETTER}" in [b.name for b in pilot.buttons()]
+    sent = backend.get_thread(session, HOSPITAL).messages[0]
+    assert sent.attachments[0] == LETTER and header_of(sent) in pilot.texts()
 
 
 def test_the_keyboard_fits_at_every_text_size(pilot, backend):
@@ -309,12 +455,14 @@ def test_every_page_passes_the_checker_at_the_largest_text_size(pilot, backend):
     problems, seen = [], set()
 
     def check_every_page(name):
-        while True:
+        for _ in range(40):
             problems.extend(f"{name}: {p}" for p in check_app(app))
             seen.update(b.name for b in pilot.buttons())
-            if "pager.next" not in [b.name for b in pilot.buttons()]:
+            shown = [b.name for b in pilot.buttons()]
+            turn = next((n for n in ("pager.next", "reading.next") if n in shown), None)
+            if turn is None:
                 return
-            pilot.tap("pager.next")
+            pilot.tap(turn)
 
     check_every_page("messages")
     assert {f"messages.thread.{t}" for t in (RESULTS, HOSPITAL)} <= seen

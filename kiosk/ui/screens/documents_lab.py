@@ -1,7 +1,10 @@
 """Lab results in words: each value, where it sits against its normal range, and the range itself.
 
-Never colour alone: the words say "au-dessus de la normale", an arrow icon says it again.
-The values are health content: describe() marks the screen private.
+Read like a document (kiosk.ui.reading.ReadingView): full width at the person's text size,
+a page at a time, who wrote it and when on every page; a test's name and value never leave
+its normal range on another page. The names are the kiosk's plain words for the test's code
+(kiosk.core.labels). Never colour alone: the words say "au-dessus de la normale", an arrow
+icon says it again. The values are health content: describe() marks the screen private.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.labels import lab_test_of
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.look import look
+from kiosk.ui.reading import ReadingView, Words, read_in, reading_lines, save_place, saved_place, short_date
 from kiosk.ui.screen import Screen, screen
 from kiosk.ui.screens.documents_viewer import back_to, demo_viewer, flow_for
-from kiosk.ui.widgets import Icon, Row, Stack, Text
 
 
 # --- lab results in words ---------------------------------------------------------------------
@@ -42,51 +45,69 @@ class LabScreen(Screen):
         from kiosk.ui.flow_context import load_first
         from kiosk.ui.screens.documents_viewer import FLOW_KEY
 
-        return None if params.get("flow") is not None else load_first(app, FLOW_KEY, flow_for)
+        return None if params.get("document_flow") is not None else load_first(app, FLOW_KEY, flow_for)
 
     def build(self) -> None:
-        given = self.params.get("flow")
+        given = self.params.get("document_flow")
         self.flow: DocumentsFlow = given if given is not None else flow_for(self.app)
         if given is None:
             back_to(self.flow, DocumentsStep.VIEWER)
         self.step = (self.flow.step_number, self.flow.step_count)
+        self.reading: ReadingView | None = None
         document = self.flow.document
         if document is None:
             return
-        self.add(Text(raw=document.title, style="heading"))
-        for line in self.flow.lab_lines:
-            self.add(self._lab_row(line))
-        self.add(Text(key="screens.documents.lab.ask_doctor"))
-
-    @staticmethod
-    def _lab_row(line: Any) -> Row:
-        """Two lines: "Créatinine : 9,8 mg/L." then where it sits and the normal range, in words."""
-        lk = look()
-        words = Stack(spacing_mm=1)
-        words.add_widget(Text(key="screens.documents.lab.value", style="strong",
-                              values={"name": lab_test_of(lk.catalog, line), "value": with_unit(line.value, line.unit)}))
-        verdict = lk.tr("screens.documents.lab.assessment", assessment=lk.tr(line.assessment_key))
-        if line.range_key:
-            low = with_unit(line.low, line.unit) if line.low is not None else ""
-            high = with_unit(line.high, line.unit) if line.high is not None else ""
-            verdict += " " + lk.tr(line.range_key, low=low, high=high)
-        words.add_widget(Text(raw=verdict))
-        row = Row(spacing_mm=4)
-        row.add_widget(Icon(ASSESSMENT_ICONS[line.assessment.value], size_hint_x=None, width=lk.font_px("body") * 1.4))
-        row.add_widget(words)
-        return row
+        key = f"lab:{document.id}"
+        self.reading = read_in(self, ReadingView(
+            lab_blocks(document, self.flow.lab_lines), word=saved_place(self.app, key),
+            on_place=lambda word: save_place(self.app, key, word)))
 
     def on_prefs(self) -> None:
-        self.app.nav.redraw()
+        self.app.nav.redraw()  # reflowed at the new size, in the new words, at the same place
 
     def describe(self) -> ScreenDescription:
-        base = super().describe()
-        return ScreenDescription(title=base.title, step=base.step, lines=base.lines, buttons=base.buttons,
-                                 private=True)
+        """The page shown (who wrote and when, its results), private: health content."""
+        if self.reading is None:
+            base = super().describe()
+            return ScreenDescription(title=base.title, step=base.step, lines=base.lines, buttons=base.buttons,
+                                     private=True)
+        lines, buttons = reading_lines(self, self.reading)
+        return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
+                                 buttons=tuple(buttons), private=True)
 
     @classmethod
     def demo_state(cls, app: Any) -> dict[str, Any]:
         return demo_viewer(app, "paulette-bio-2026-11")
 
 
-__all__ = ["LabScreen", "number_text", "with_unit"]
+def lab_blocks(document: Any, lab_lines: Any) -> list[Words]:
+    """The results as they are read: each test, its value and its normal range kept together on
+    one page; "De …, le …" on top of every page (the screen's title says what they are: no
+    heading of its own, which at the largest size would take a page alone)."""
+    lk = look()
+    header = lk.tr("screens.reading.from_document", who=document.author, date=short_date(document.date, lk.lang))
+    blocks: list[Words] = []
+    for number, line in enumerate(lab_lines):
+        value, verdict = lab_words(line)
+        # the name and the value never leave the range: one page, the words capped if need be
+        blocks.append(Words(value, style="strong", icon=ASSESSMENT_ICONS[line.assessment.value], together=number))
+        blocks.append(Words(verdict, gap_before=False, together=number))
+    blocks.append(Words(lk.tr("screens.documents.lab.ask_doctor")))
+    blocks[0].section = header
+    return blocks
+
+
+def lab_words(line: Any) -> tuple[str, str]:
+    """"Créatinine : 9,8 mg/L." and where it sits with the normal range, in words."""
+    lk = look()
+    value = lk.tr("screens.documents.lab.value", name=lab_test_of(lk.catalog, line),
+                  value=with_unit(line.value, line.unit))
+    verdict = lk.tr("screens.documents.lab.assessment", assessment=lk.tr(line.assessment_key))
+    if line.range_key:
+        low = with_unit(line.low, line.unit) if line.low is not None else ""
+        high = with_unit(line.high, line.unit) if line.high is not None else ""
+        verdict += " " + lk.tr(line.range_key, low=low, high=high)
+    return value, verdict
+
+
+__all__ = ["LabScreen", "lab_blocks", "lab_words", "number_text", "with_unit"]

@@ -16,14 +16,15 @@ from typing import Any
 from kiosk.core.flows.messages import MessagesFlow, MessagesStep
 from kiosk.core.i18n import format_date
 from kiosk.core.labels import profession_of
-from kiosk.core.models import MessageThread
+from kiosk.core.models import Message, MessageThread
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act, load_first, session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
+from kiosk.ui.reading import Inset, ReadingView, Words, nav_style, read_in, reading_lines, save_place, saved_place, short_date
 from kiosk.ui.screen import Feature, describe_widgets, register_feature, screen, step_screen
 from kiosk.ui.screens.access_code import sign_in_demo, signed_in
-from kiosk.ui.widgets import Button, Gap, Icon, Row, Text
+from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.messages"
 #: session.data: thread id -> ids of the messages that were not read when the thread was opened
@@ -39,8 +40,6 @@ RANK = {
 }
 #: From this text size on, a conversation of the list is its words, then a button (see ThreadsScreen).
 LARGE_TEXT_SIZE = 3
-#: From this text size on, Répondre comes right after the newest message instead of the bottom row.
-INLINE_REPLY_SIZE = 2
 #: Demo conversations used for the pictures of `kiosk shots`.
 DEMO_THREAD = "paulette-fil-hopital"
 DEMO_REPLY_THREAD = "paulette-fil-resultats"
@@ -105,22 +104,6 @@ class MessagesScreen(JourneyScreen):
         lines, buttons = describe_widgets(self)
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(buttons), private=True)
-
-
-class TextIcon(Icon):
-    """An icon as wide as the words beside it are high, at every text size."""
-
-    def refresh(self) -> None:
-        super().refresh()
-        self.size_hint_x, self.width = None, look().font_px("strong") * 1.1
-
-
-def notice_row(key: str) -> Row:
-    """A done action in words, with a tick: one line, so the reply under it stays on the first page."""
-    row = Row(spacing_mm=3)
-    row.add_widget(TextIcon("check"))
-    row.add_widget(Text(key=key, style="strong"))
-    return row
 
 
 def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
@@ -212,52 +195,35 @@ class ThreadsScreen(MessagesScreen):
 @screen("messages.thread", order=46)
 @step_screen(MessagesFlow, MessagesStep.THREAD)
 class ThreadScreen(MessagesScreen):
-    """One conversation, newest message first ("Nouveau message." over those just read), in large text;
-    attachments as buttons; Répondre."""
+    """One conversation read full width at the person's text size, newest message first.
 
-    content_gap_mm = 2.0  # the lines of a message stay together; a wider gap comes before each message
+    A kiosk.ui.reading.ReadingView: each message's words reflowed, a page of whole lines at a
+    time, with who wrote it and when ("De Docteur …, reçu le …") on top of every page; the
+    messages just read say "Nouveau message de …" with an envelope; an attachment is a button
+    in its place in the text; Répondre is a tool beside Précédent and Suivant, on every page.
+    A new text size reflows the words and keeps the page that holds the first word shown.
+    """
 
     def fill(self) -> None:
         flow, thread = self.flow, self.flow.thread
+        self.reading: ReadingView | None = None
         if thread is None:  # nothing to show (a refusal, a stale screen): Retour is there
             return
-        lang = look().lang
-        pro = thread.professional
-        if flow.notice_key:  # just sent: said first, and the reply is right under it (the newest first)
-            self.add(notice_row(flow.notice_key))
-        self.add(Text(raw=thread.subject, style="heading"))
-        # Répondre: at the bottom at text size 1; larger, right under the newest message, which leaves
-        # the room of the bottom row to the words
-        self.inline_reply = self.layout()
-        reply = Button("screens.messages.reply", "reply", kind="primary", name="messages.reply",
+        self.place_key = f"thread:{thread.id}"
+        before = self.app.nav.current  # the screen shown until this one is built
+        if isinstance(before, ThreadsScreen) or (flow.notice_key and not isinstance(before, ThreadScreen)):
+            # opened from the list, or just answered: the newest message first, at the top; drawn
+            # again (a new text size) or back from an attachment: at the same words
+            save_place(self.app, self.place_key, 0)
+        reply = Button("screens.messages.reply", "reply", kind="primary", name="messages.reply", style=nav_style(),
                        on_activate=self.reply)
-        new = self.app.session.data.get(NEW_KEY, {}).get(thread.id, ())
-        for index, message in enumerate(reversed(flow.messages)):  # the newest first: what is new is on page 1
-            when = format_date(message.date, lang)
-            if index:
-                self.add(Gap(4))
-            if message.from_patient:
-                self.add(Text(key="screens.messages.from_you", values={"date": when}, style="strong"))
-            else:
-                who = message.sender.name if message.sender else pro.name
-                key = "screens.messages.from_pro_new" if message.id in new else "screens.messages.from_pro"
-                self.add(Text(key=key, values={"who": who, "date": when}, style="strong"))
-            for line in message.body.splitlines():
-                if line.strip():
-                    self.add(Text(raw=line.strip()))
-            for doc_id in message.attachments:
-                doc = flow.attachments.get(doc_id)
-                if doc is not None:
-                    self.add(Button("screens.messages.attachment", "paperclip", values={"title": doc.title},
-                                    name=f"messages.attachment.{doc_id}",
-                                    on_activate=lambda d=doc_id: self.open_attachment(d)))
-            if index == 0 and self.inline_reply:
-                self.add(reply)
-        if not self.inline_reply:
-            self.add_action(reply)
+        self.reading = read_in(self, ReadingView(
+            thread_blocks(flow, self.app.session.data.get(NEW_KEY, {}).get(thread.id, ()), self.open_attachment),
+            tools=[reply], word=saved_place(self.app, self.place_key),
+            on_place=lambda word: save_place(self.app, self.place_key, word)))
 
-    def layout(self) -> bool:
-        return look().text_size >= INLINE_REPLY_SIZE
+    def on_prefs(self) -> None:
+        self.redraw()  # the dates in the new words, the buttons at the new size; the place is kept
 
     def reply(self) -> None:
         if self.flow.reply():
@@ -280,13 +246,67 @@ class ThreadScreen(MessagesScreen):
         open_in_viewer(self.app, self.flow.viewer, return_screen="messages.thread")
 
     def describe(self) -> ScreenDescription:
-        return self.private_description()
+        """The page shown: who wrote and when, its words, where we are; private (a message)."""
+        if self.reading is None:
+            return self.private_description()
+        lines, buttons = reading_lines(self, self.reading)
+        return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
+                                 buttons=tuple(buttons), private=True)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        fresh_demo(app)
-        app.nav.show("messages", remember=False, fresh=True).open(DEMO_THREAD)
-        return {}
+
+def message_header(message: Message, pro_name: str, is_new: bool) -> str:
+    """"De Docteur Henri Fictif, reçu le 21 novembre 2026" ("Nouveau message de …" when it was not
+    read before): on top of every page of this message."""
+    when = short_date(message.date, look().lang)
+    if message.from_patient:
+        return look().tr("screens.reading.from_you", date=when)
+    key = "screens.reading.from_pro_new" if is_new else "screens.reading.from_pro"
+    return look().tr(key, who=message.sender.name if message.sender else pro_name, date=when)
+
+
+def thread_blocks(flow: MessagesFlow, new: Any, open_attachment: Any) -> list[Words | Inset]:
+    """The conversation as it is read: the notice of a reply just sent, the subject, then each
+    message (newest first) with who wrote it and when, its lines, and its attachments' buttons.
+
+    Only the words of the messages are counted (the place). A message's "… a écrit le … :" is
+    left out at the top of a page, where the page's header says it; a new message's header says
+    "Nouveau message de …" on each of its pages (and its own line, when shown, has an envelope).
+    """
+    thread = flow.thread
+    lang = look().lang
+    pro = thread.professional
+    blocks: list[Words | Inset] = []
+    if flow.notice_key:  # just sent: said first, and the reply is right under it (the newest first)
+        blocks.append(Words(look().tr(flow.notice_key), style="strong", counted=False, icon="check"))
+    blocks.append(Words(thread.subject, style="heading", counted=False, keep_with_next=True, keep=True))
+    for index, message in enumerate(reversed(flow.messages)):  # the newest first: what is new is on page 1
+        when = format_date(message.date, lang)
+        is_new = message.id in new
+        if message.from_patient:
+            says = look().tr("screens.messages.from_you", date=when)
+        else:
+            who = message.sender.name if message.sender else pro.name
+            says = look().tr("screens.messages.from_pro_new" if is_new else "screens.messages.from_pro",
+                             who=who, date=when)
+        opening = Words(says, style="strong", counted=False, opens=True, keep_with_next=True, keep=True,
+                        icon="mail" if is_new else None, section=message_header(message, pro.name, is_new))
+        if index == 0:  # the page that starts with the notice or the subject: this message's header
+            blocks[0].section = opening.section
+        blocks.append(opening)
+        after_blank = False
+        for line in message.body.splitlines():
+            if line.strip():
+                blocks.append(Words(line.strip(), gap_before=after_blank))
+            after_blank = not line.strip()
+        first = True
+        for doc_id in message.attachments:
+            doc = flow.attachments.get(doc_id)
+            if doc is not None:  # one under the other, like the lines of a list
+                blocks.append(Inset(Button("screens.messages.attachment", "paperclip", values={"title": doc.title},
+                                           name=f"messages.attachment.{doc_id}", row=True,
+                                           on_activate=lambda d=doc_id: open_attachment(d)), gap_before=first))
+                first = False
+    return blocks
 
 
 register_feature(Feature("messages", "mail", "screens.messages.tile", "messages", order=45,
