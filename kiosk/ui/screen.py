@@ -1,10 +1,9 @@
 """Screens, the registries later journeys plug into, and the navigator.
 
-- `@screen("name")` registers a `Screen` subclass. Each registered screen also
-  appears in `kiosk shots` automatically, set up by its `demo_state(app)`.
+- `@screen("name")` registers a `Screen` subclass.
 - `register_feature(Feature(...))` adds a tile on Home (only features that exist).
-- `register_shot(name, setup)` adds a picture that is not a plain screen (an overlay,
-  a screen in a particular state).
+- `register_shot(name, setup)` adds a picture for `kiosk shots`; the set-ups live in
+  kiosk/ui/shot_states (they drive the kiosk as a person does), never in the screens.
 - `@step_screen(FlowClass, Step.X)` (or `register_step`) maps a flow step (kiosk/core/flows)
   to a screen; `register_exit(FlowClass, ...)` says where a finished flow (or a step that
   leaves it, like a done sign-in) goes. Flows lead, screens follow: after an action a screen
@@ -107,12 +106,6 @@ class Screen(Stack):
         """
         return None
 
-    @classmethod
-    def demo_state(cls, app: "KioskApp") -> dict[str, Any]:
-        """Put the app in a deterministic state for `kiosk shots`; return the params for show()."""
-        app.session.start()
-        return {}
-
     def on_shown(self) -> None:
         """Called after the screen is on the window."""
 
@@ -168,12 +161,15 @@ class Shot:
     name: str
     setup: Callable[["ScreenContext"], None]
     order: int = 100
+    #: the bands (`kiosk shots --band`) this picture is made under; see kiosk.ui.shot_states.drive
+    bands: tuple[str, ...] = ("none", "helper", "training")
 
 
 SHOTS: dict[str, Shot] = {}
 
 
-def register_shot(name: str, setup: Callable[["KioskApp"], None], order: int = 100) -> None:
+def register_shot(name: str, setup: Callable[["KioskApp"], None], order: int = 100,
+                  bands: tuple[str, ...] = Shot.bands) -> None:
     def inline_setup(app: "KioskApp") -> None:
         runner = getattr(app, "runner", None)
         if runner is None:
@@ -182,21 +178,16 @@ def register_shot(name: str, setup: Callable[["KioskApp"], None], order: int = 1
         with runner.inline():  # a picture's set-up waits for its loads where it stands
             setup(app)
 
-    SHOTS[name] = Shot(name, inline_setup, order)
+    SHOTS[name] = Shot(name, inline_setup, order, tuple(bands))
 
 
-def screen(name: str, *, order: int = 100, shot: bool = True) -> Callable[[type[Screen]], type[Screen]]:
-    """Class decorator: register a screen (and its picture for `kiosk shots`)."""
+def screen(name: str, *, order: int = 100) -> Callable[[type[Screen]], type[Screen]]:
+    """Class decorator: register a screen. (`order` is the old place of its picture: pictures now
+    have theirs in kiosk/ui/shot_states.)"""
 
     def decorate(cls: type[Screen]) -> type[Screen]:
         cls.name = name
         SCREENS[name] = cls
-        if shot:
-            def setup(app: "KioskApp", cls: type[Screen] = cls) -> None:
-                params = cls.demo_state(app) or {}
-                app.nav.show(cls.name, remember=False, **params)
-
-            register_shot(name, setup, order)
         return cls
 
     return decorate

@@ -231,3 +231,27 @@ def visible_texts(root: Widget) -> Iterable[str]:
     for w in root.walk(restrict=True):
         if isinstance(w, Text) and is_shown(w) and w.text:
             yield w.text
+
+
+# -- a signed-in patient, for tests that start past the sign-in ------------------------------------
+# (the pictures of `kiosk shots` sign in through the screens: kiosk.ui.shot_states.drive)
+
+def sign_in_demo(app: Any, ins: str = "244039999900168") -> None:
+    """A demo patient signed in at once, through the backend (the session started if need be)."""
+    from kiosk.core.flows.base import PATIENT_SESSION
+    from kiosk.services.backend.demo import demo_sign_in_code
+
+    if app.session.state.value != "active":
+        app.session.start()
+    backend = app.services.backend
+    app.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle,
+                                                               demo_sign_in_code(ins))
+
+
+def stop_demo_codes(app: Any) -> None:
+    """The signed-in demo patient has no active temporary code (at most 3 may be active)."""
+    from kiosk.core.flows.base import PATIENT_SESSION
+
+    backend, patient = app.services.backend, app.session.data[PATIENT_SESSION]
+    for code in backend.list_access_codes(patient):
+        backend.revoke_access_code(patient, code.code)

@@ -312,17 +312,3 @@ def install_voice(app: "KioskApp") -> VoiceControl:
     app.session.on_reset.append(lambda _s: voice.on_reset())
     app.session.on_end.append(lambda _s: voice.on_reset())
     return voice
-
-
-def _register_shots() -> None:
-    from kiosk.ui.screen import register_shot
-
-    def setup(app: "KioskApp") -> None:
-        app.session.start()
-        app.nav.show("home", remember=False)
-        app.open_overlay(VoicePanel(app))
-
-    register_shot("voice", setup, order=36)
-
-
-_register_shots()

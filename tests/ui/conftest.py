@@ -76,8 +76,11 @@ def kiosk_app():
     from kiosk.core.clock import FakeClock
     from kiosk.ui.app import start_in_process
 
+    from kiosk.ui import shot_states
+
     services = build_services(SETTINGS, FakeClock(), with_voice=False)
     app = start_in_process(services)
+    shot_states.load()  # the pictures of `kiosk shots`: tests start from them too
     yield app
     services.close()
 

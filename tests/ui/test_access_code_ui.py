@@ -8,7 +8,8 @@ from PIL import Image
 
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.services.backend.demo import demo_sign_in_code
-from kiosk.ui.screens.access_code import stop_demo_codes, time_left_text
+from kiosk.ui.screens.access_code import time_left_text
+from kiosk.ui.testing import stop_demo_codes
 
 RICH = "244039999900168"
 

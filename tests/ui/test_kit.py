@@ -39,15 +39,15 @@ def test_every_screen_describes_itself(pilot, screen_states):
 def test_shots_command_writes_one_file_per_screen(pilot, tmp_path):
     from kiosk.ui.shots import render, shot_names
 
-    written, problems = render(pilot.app.services, tmp_path, langs=["fr"], themes=["doux"], sizes=[2],
-                               check=True, only=["welcome", "warning"])
-    assert [p.name for p in written] == ["welcome.png", "warning.png"]
-    image = Image.open(written[0])
+    done = render(pilot.app.services, tmp_path, langs=["fr"], themes=["doux"], sizes=[2],
+                  check=True, only=["welcome", "warning"])
+    assert [p.name for p in done.written] == ["welcome.png", "warning.png"]
+    image = Image.open(done.written[0])
     assert image.size == (1920, 1080)
-    assert problems == []
-    written, _ = render(pilot.app.services, tmp_path, langs=["fr", "en"], themes=["standard"], sizes=[1],
-                        only=["home"])
-    assert sorted(p.name for p in written) == ["home--en--standard--1.png", "home--fr--standard--1.png"]
+    assert done.problems == []
+    done = render(pilot.app.services, tmp_path, langs=["fr", "en"], themes=["standard"], sizes=[1],
+                  only=["home"])
+    assert sorted(p.name for p in done.written) == ["home--en--standard--1.png", "home--fr--standard--1.png"]
     assert "welcome" in shot_names()
 
 

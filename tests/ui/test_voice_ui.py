@@ -270,7 +270,7 @@ def test_repeat_says_the_last_message_again_or_the_screen_first(pilot, voice):
 def test_private_content_is_read_only_after_a_yes_asked_once(pilot, voice):
     from kiosk.core.flows.base import PATIENT_SESSION
     from kiosk.services.backend.demo import demo_sign_in_code
-    from kiosk.ui.screens.access_code import stop_demo_codes
+    from kiosk.ui.testing import stop_demo_codes
 
     app = pilot.app
     pilot.tap("Commencer")

@@ -20,8 +20,8 @@ from kiosk.ui.flow_context import session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
-from kiosk.ui.screen import Feature, register_feature, register_shot, screen, step_screen
-from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.screen import Feature, register_feature, screen, step_screen
+from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Banner, Button, Icon, PagedList, Row, Stack, Text
 
 FLOW_KEY = "ui.flow.access"
@@ -139,12 +139,6 @@ class AccessOverviewScreen(AccessScreen):
     def open_history(self) -> None:
         self.run(self.flow.open_history)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow_for(app, fresh=True)
-        return {}
-
 
 @screen("access.emergency", order=56)
 @step_screen(AccessFlow, AccessStep.EMERGENCY)
@@ -163,12 +157,6 @@ class EmergencyScreen(AccessScreen):
     def ask_change(self) -> None:
         if self.flow.ask_change():
             self.confirm_dialog()
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow_for(app, fresh=True).open_emergency()
-        return {}
 
 
 @screen("access.history", order=57)
@@ -195,19 +183,5 @@ class HistoryScreen(AccessScreen):
     def turn(self, action: Any) -> None:
         self.run(action)  # the same step: this screen again, at the new page
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow_for(app, fresh=True).open_history()
-        return {}
 
-
-def _block_dialog_shot(app: Any) -> None:
-    AccessOverviewScreen.demo_state(app)
-    shown = app.nav.show("access", remember=False)
-    allowed = next(r for r in shown.flow.rights if not r.blocked)
-    shown.ask(shown.flow.ask_block, allowed.professional.id)
-
-
-register_shot("access.confirm_block", _block_dialog_shot, order=58)
 register_feature(Feature("access", "info", "screens.access.tile", "access", order=55, available=signed_in))

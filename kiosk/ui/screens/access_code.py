@@ -20,7 +20,7 @@ from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.qr import QrCode
-from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, register_shot, screen, step_screen
+from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen, step_screen
 from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
 
 FLOW_KEY = "ui.flow.access_code"
@@ -43,27 +43,10 @@ def beside_qr(words: list[Any], qr: QrCode) -> Row:
     qr.width = qr.side_px()
     row.add_widget(qr)
     return row
-DEMO_INS, DEMO_CODE = "244039999900168", "246810"
 
 
 def signed_in(services: Any) -> bool:
     return PATIENT_SESSION in services.session.data
-
-
-def sign_in_demo(app: Any, ins: str = DEMO_INS, code: str = DEMO_CODE) -> None:
-    """For shots and tests until the sign-in screens exist: a signed-in demo patient."""
-    services = app.services
-    if app.session.state.value != "active":
-        app.session.start()
-    backend = services.backend
-    services.session.data[PATIENT_SESSION] = backend.finish_sign_in(backend.start_sign_in(ins).handle, code)
-
-
-def stop_demo_codes(app: Any) -> None:
-    """For shots: the demo patient starts with no active code (at most 3 may be active)."""
-    backend, patient = app.services.backend, app.session.data[PATIENT_SESSION]
-    for code in backend.list_access_codes(patient):
-        backend.revoke_access_code(patient, code.code)
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> AccessCodeFlow:
@@ -127,13 +110,6 @@ class AccessCodeDurationScreen(AccessCodeJourney):
 
     def open(self, code: str) -> None:
         self.run(self.flow.open_code, code, when_done=self.follow_made)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        stop_demo_codes(app)
-        flow_for(app, fresh=True)
-        return {}
 
 
 @screen("access_code.code", order=61)
@@ -199,15 +175,6 @@ class AccessCodeScreen(AccessCodeJourney):
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(buttons), private=True)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        stop_demo_codes(app)
-        flow = flow_for(app, fresh=True)
-        flow.choose_duration(1)
-        keep_secret(app, flow.code)
-        return {}
-
 
 def time_left_text(seconds: int) -> str:
     """"Temps restant : 23 heures et 59 minutes." in the words of the catalogue (two units at most)."""
@@ -244,23 +211,6 @@ class AccessCodeRevokedScreen(Screen):
         """A new journey from its start: a fresh flow (loaded off the UI thread), then its first step."""
         act(self.app, lambda: flow_for(self.app, fresh=True), then=self.app.nav.follow)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        stop_demo_codes(app)
-        flow = flow_for(app, fresh=True)
-        flow.choose_duration(0)
-        flow.ask_revoke()
-        flow.confirm()
-        return {}
 
-
-def _revoke_dialog_shot(app: Any) -> None:
-    AccessCodeScreen.demo_state(app)
-    shown = app.nav.show("access_code.code", remember=False)
-    shown.ask_revoke()
-
-
-register_shot("access_code.confirm_revoke", _revoke_dialog_shot, order=63)
 register_feature(Feature("access_code", "forward", "screens.access_code.tile", "access_code", order=60,
                          available=signed_in))

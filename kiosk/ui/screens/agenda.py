@@ -16,7 +16,7 @@ from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
 from kiosk.ui.screen import Feature, register_feature, screen, step_screen
-from kiosk.ui.screens.access_code import beside_qr, sign_in_demo, signed_in, side_by_side
+from kiosk.ui.screens.access_code import beside_qr, signed_in, side_by_side
 from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.agenda"
@@ -60,12 +60,6 @@ class AgendaOverviewScreen(AgendaScreen):
         if self.flow.open_reminder(reminder_id):
             self.follow()
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow_for(app, fresh=True)
-        return {}
-
 
 @screen("agenda.appointment", order=51)
 @step_screen(AgendaFlow, AgendaStep.APPOINTMENT)
@@ -92,13 +86,6 @@ class AppointmentScreen(AgendaScreen):
         if self.flow.put_on_phone():
             self.follow()
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow = flow_for(app, fresh=True)
-        flow.open_appointment(flow.appointments[0].id)
-        return {}
-
 
 @screen("agenda.phone", order=52)
 @step_screen(AgendaFlow, AgendaStep.PHONE)
@@ -122,12 +109,6 @@ class PhoneScreen(AgendaScreen):
         if side_by_side() != getattr(self, "side_by_side", side_by_side()):
             self.redraw()
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        AppointmentScreen.demo_state(app)
-        flow_for(app).put_on_phone()
-        return {}
-
 
 @screen("agenda.reminder", order=53)
 @step_screen(AgendaFlow, AgendaStep.REMINDER)
@@ -144,13 +125,6 @@ class ReminderScreen(AgendaScreen):
                  Text(raw=r.title, style="strong"),
                  Text(key=status, values={"date": format_date(r.due, lang)}),
                  Text(key="screens.agenda.reminder.what", values={"purpose": r.purpose}))
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow = flow_for(app, fresh=True)
-        flow.open_reminder(flow.reminders[0].id)
-        return {}
 
 
 register_feature(Feature("agenda", "clock", "screens.agenda.tile", "agenda", order=50,

@@ -22,7 +22,6 @@ from typing import Any
 
 from kiosk.core.assisted import (
     BAND_KEY,
-    CHOOSABLE_SCOPES,
     REFUSED_KEYS,
     STOP_KEY,
     AssistedSession,
@@ -39,8 +38,7 @@ from kiosk.core.flows.base import (
 from kiosk.ui import theme as th
 from kiosk.ui.flow_context import ASSISTED
 from kiosk.ui.look import look
-from kiosk.ui.screen import FEATURE_CHECKS, Feature, Screen, register_shot, screen
-from kiosk.ui.screens.access_code import sign_in_demo
+from kiosk.ui.screen import FEATURE_CHECKS, Feature, Screen, screen
 from kiosk.ui.shell import Band
 from kiosk.ui.widgets import Button, Text
 
@@ -242,42 +240,5 @@ class NeutralScreen(Screen):
 class RefusedScreen(NeutralScreen):
     keys = REFUSED_KEYS
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        assisted = demo_assisted(app)
-        sign_in_demo(app)
-        assisted.refuse()
-        return {}
-
-
-# --- shots -------------------------------------------------------------------------------------
-
-def demo_assisted(app: Any, scopes: tuple[str, ...] | None = None) -> AssistedSession:
-    """For shots: the demo helper signed in (the patient not yet), consent given when `scopes`."""
-    account = ensure_demo_helper(app)
-    if account is None:  # not a demo store: a helper made of plain values, for the picture only
-        account = HelperIdentity(DEMO_HELPER_NAME, DEMO_HELPER_ORGANISATION, "hlp-" + "0" * 16)
-    assisted = start_assisted(app, account)
-    if scopes:
-        sign_in_demo(app)
-        assisted.give_consent(scopes)
-    return assisted
-
-
-def _stop_shot(app: Any) -> None:
-    demo_assisted(app, scopes=CHOOSABLE_SCOPES)
-    app.nav.show("home", remember=False)
-    ui_for(app).stop()
-
-
-register_shot("assisted.stop", _stop_shot, order=88)
-
-
-def _band_shot(app: Any) -> None:
-    demo_assisted(app, scopes=(SCOPE_DOCUMENTS, SCOPE_ACCESS))
-    app.nav.show("home", remember=False)
-
-
-register_shot("assisted.band", _band_shot, order=21)
 
 from kiosk.ui.screens import assisted_consent, assisted_end, assisted_sign_in  # noqa: E402,F401  (registration)

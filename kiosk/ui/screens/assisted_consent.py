@@ -24,13 +24,11 @@ from kiosk.core.assisted import (
     CONSENT_YES_KEY,
     SCOPE_KEYS,
 )
-from kiosk.core.flows.base import SCOPE_AGENDA, SCOPE_DOCUMENTS
 from kiosk.ui.flow_context import assisted_session
 from kiosk.ui.look import look
-from kiosk.ui.screen import Screen, register_shot, screen
+from kiosk.ui.screen import Screen, screen
 from kiosk.ui.screens import sign_in as sign_in_screens
-from kiosk.ui.screens.access_code import sign_in_demo
-from kiosk.ui.screens.assisted import demo_assisted, ui_for
+from kiosk.ui.screens.assisted import ui_for
 from kiosk.ui.widgets import Button, Text
 
 #: The title of the choices: "Que peut voir {name} ?" (CONSENT_WHAT_KEY's sentence, short enough for one line).
@@ -95,12 +93,6 @@ class ConsentWhoScreen(ConsentBase):
         self.add_action(Button("assisted_ui.continue", "forward", kind="primary", name="assisted.consent.next",
                                style="panel",
                                on_activate=lambda: self.app.nav.show("assisted.consent.choose", remember=False)))
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        demo_assisted(app)
-        sign_in_demo(app)
-        return {}
 
 
 @screen("assisted.consent.choose", order=19)
@@ -175,23 +167,3 @@ class ConsentChooseScreen(ConsentBase):
             return
         a.give_consent(self.chosen)
         self.app.nav.home()
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        return ConsentWhoScreen.demo_state(app)
-
-
-def _chosen_shot(app: Any) -> None:
-    ConsentWhoScreen.demo_state(app)
-    shown = app.nav.show("assisted.consent.choose", remember=False)
-    shown.toggle(SCOPE_DOCUMENTS)
-    shown.toggle(SCOPE_AGENDA)
-
-
-def _none_chosen_shot(app: Any) -> None:
-    ConsentWhoScreen.demo_state(app)
-    app.nav.show("assisted.consent.choose", remember=False).yes()
-
-
-register_shot("assisted.consent.chosen", _chosen_shot, order=19)
-register_shot("assisted.consent.none_chosen", _none_chosen_shot, order=19)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.core.assisted import CHOOSABLE_SCOPES, END_HELPER_KEY, END_QR_KEY, END_TITLE_KEY
+from kiosk.core.assisted import END_HELPER_KEY, END_QR_KEY, END_TITLE_KEY
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
-from kiosk.ui.screen import Screen, register_shot
+from kiosk.ui.screen import Screen
 from kiosk.ui.screens.access_code import beside_qr, side_by_side
-from kiosk.ui.screens.assisted import demo_assisted, ui_for
+from kiosk.ui.screens.assisted import ui_for
 from kiosk.ui.widgets import Text
 
 #: Seconds the end screen stays when it shows the list and its QR code (time to take a phone out).
@@ -57,17 +57,3 @@ def _column_height(words: list[Text], app: Any, qr: QrCode) -> float:
     margin = lk.mm(3 if lk.text_size > 2 else 6)
     width = Window.width - 2 * margin - qr.side_px() - lk.mm(8)
     return sum(w.wanted_height(width) for w in words) + lk.mm(3) * (len(words) - 1)
-
-
-def _end_shot(app: Any) -> None:
-    """The end screen after the helper looked at the access history with the patient."""
-    from kiosk.core.flows.access import AccessFlow
-    from kiosk.ui.flow_context import flow_context
-
-    demo_assisted(app, scopes=CHOOSABLE_SCOPES)
-    flow = AccessFlow(flow_context(app)).start()
-    flow.open_history()
-    app.session.end()
-
-
-register_shot("assisted.end", _end_shot, order=91)

@@ -15,10 +15,8 @@ from typing import Any, Callable
 
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
-from kiosk.ui.screen import register_shot, screen
+from kiosk.ui.screen import screen
 from kiosk.ui.screens.assisted import (
-    DEMO_HELPER_IDENTIFIER,
-    DEMO_HELPER_PIN,
     ensure_demo_helper,
     start_assisted,
 )
@@ -231,12 +229,6 @@ class HelperIdentifierScreen(HelperPadScreen):
             self.state.pin = ""
         self.app.nav.show("assisted.helper_pin" if self.state.identifier else self.name, remember=False)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        ensure_demo_helper(app)
-        typed(app).identifier = DEMO_HELPER_IDENTIFIER
-        return {}
-
 
 @screen("assisted.helper_pin", order=13)
 class HelperPinScreen(HelperPadScreen):
@@ -309,13 +301,6 @@ class HelperPinScreen(HelperPadScreen):
             self.fail("assisted_ui.sign_in.wrong")
         self.app.nav.redraw()
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        ensure_demo_helper(app)
-        state = typed(app)
-        state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, DEMO_HELPER_PIN[:3]
-        return {}
-
 
 @screen("assisted.helper_code", order=14)
 class HelperCodeScreen(HelperPinScreen):
@@ -374,22 +359,3 @@ class HelperCodeScreen(HelperPinScreen):
         else:  # the few minutes between PIN and code are over
             self.fail("assisted_ui.sign_in.code_expired")
         self.app.nav.show("assisted.helper_pin", remember=False)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        ensure_demo_helper(app)
-        state = typed(app)
-        state.identifier, state.code, state.ticket = DEMO_HELPER_IDENTIFIER, "135", None
-        return {}
-
-
-def _wrong_pin_shot(app: Any) -> None:
-    ensure_demo_helper(app)
-    app.services.store.helpers.unlock(DEMO_HELPER_IDENTIFIER)  # one wrong PIN, not the fifth of a series
-    state = typed(app)
-    state.identifier, state.pin = DEMO_HELPER_IDENTIFIER, "999999"
-    shown = app.nav.show("assisted.helper_pin", remember=False)
-    shown.submit()
-
-
-register_shot("assisted.helper_pin.wrong", _wrong_pin_shot, order=13)

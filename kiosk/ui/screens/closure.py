@@ -15,12 +15,10 @@ from kiosk.core.i18n import format_date
 from kiosk.ui.flow_context import session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.screen import Feature, register_feature, screen, step_screen
-from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.closure"
-DEMO_CLOSABLE = ("172049999900717", "987654")
-DEMO_CLOSED = ("150119999900446", "271828")
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> ClosureFlow:
@@ -70,19 +68,6 @@ class ClosureScreen(JourneyScreen):
 
     def act(self, action: Any, *args: Any) -> None:
         self.run(action, *args)  # then the screen of the flow's step (this one again after a failure)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app, *DEMO_CLOSABLE)
-        flow = flow_for(app, fresh=True)
-        for step, move in ((ClosureStep.EXPLAIN, lambda: flow.choose(ClosureKind.CLOSE)),
-                           (ClosureStep.DOCUMENTS, flow.next_step), (ClosureStep.DELETION, flow.next_step),
-                           (ClosureStep.CONFIRM_FIRST, lambda: flow.choose_deletion(False)),
-                           (ClosureStep.CONFIRM_SECOND, flow.confirm)):
-            if flow.step is cls.flow_step:
-                break
-            move()
-        return {}
 
 
 @screen("closure", order=70)
@@ -152,12 +137,6 @@ class ConfirmSecondScreen(ConfirmScreen):
 @step_screen(ClosureFlow, ClosureStep.STATUS)
 class StatusScreen(ClosureScreen):
     can_go_back = False
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app, *DEMO_CLOSED)
-        flow_for(app, fresh=True)
-        return {}
 
 
 def _entry(services: Any) -> bool:

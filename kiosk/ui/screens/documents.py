@@ -17,15 +17,13 @@ from kiosk.core.labels import document_type_of
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
-from kiosk.ui.screen import Feature, register_feature, register_shot, screen, step_screen
-from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.screen import Feature, register_feature, screen, step_screen
+from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.screens.documents_lab import LabScreen  # noqa: F401  (registers the lab results screen)
 from kiosk.ui.screens.documents_viewer import (  # noqa: F401  (registers the viewer)
-    FLOW_KEY, ViewerScreen, back_to, demo_viewer, document_date, flow_for, open_in_viewer,
+    FLOW_KEY, ViewerScreen, back_to, document_date, flow_for, open_in_viewer,
 )
 from kiosk.ui.widgets import Button, Text
-
-PRIVACY_INS, PRIVACY_CODE = "267099999900305", "314159"  # the demo patient with a hidden document
 
 
 def category_words(count: Any) -> str:
@@ -73,12 +71,6 @@ class CategoriesScreen(DocumentsScreen):
     def choose(self, category: Any) -> None:
         self.run(self.flow.choose_category, category)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app)
-        flow_for(app, fresh=True)
-        return {}
-
 
 @screen("documents.list", order=41)
 @step_screen(DocumentsFlow, DocumentsStep.LIST)
@@ -124,39 +116,7 @@ class ListScreen(DocumentsScreen):
         return ScreenDescription(title=base.title, step=base.step, lines=base.lines, buttons=base.buttons,
                                  private=True)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        sign_in_demo(app, PRIVACY_INS, PRIVACY_CODE)
-        flow_for(app, fresh=True).choose_category(None)
-        return {}
 
-
-def _pdf_shot(app: Any) -> None:
-    demo_viewer(app, "paulette-ophtalmo-2026-06")
-    app.nav.show("documents.viewer", remember=False)
-
-
-def _image_shot(app: Any) -> None:
-    demo_viewer(app, "paulette-radio-2026-09")
-    app.nav.show("documents.viewer", remember=False)
-
-
-def _hide_dialog_shot(app: Any) -> None:
-    ViewerScreen.demo_state(app)
-    shown = app.nav.show("documents.viewer", remember=False)
-    shown.ask()
-
-
-def _paulette_list_shot(app: Any) -> None:
-    sign_in_demo(app)
-    flow_for(app, fresh=True).choose_category(None)
-    app.nav.show("documents.list", remember=False)
-
-
-register_shot("documents.list.paulette", _paulette_list_shot, order=41)
-register_shot("documents.viewer.pdf", _pdf_shot, order=43)
-register_shot("documents.viewer.image", _image_shot, order=43)
-register_shot("documents.confirm_hide", _hide_dialog_shot, order=45)
 register_feature(Feature("documents", "document", "screens.documents.tile", "documents", order=40,
                          available=signed_in))
 

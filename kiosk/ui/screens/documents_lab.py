@@ -17,7 +17,7 @@ from kiosk.core.speech import ScreenDescription
 from kiosk.ui.look import look
 from kiosk.ui.reading import ReadingView, Words, read_in, reading_lines, save_place, saved_place, short_date
 from kiosk.ui.screen import Screen, screen
-from kiosk.ui.screens.documents_viewer import back_to, demo_viewer, flow_for
+from kiosk.ui.screens.documents_viewer import back_to, flow_for
 
 
 # --- lab results in words ---------------------------------------------------------------------
@@ -74,10 +74,6 @@ class LabScreen(Screen):
         lines, buttons = reading_lines(self, self.reading)
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(buttons), private=True)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        return demo_viewer(app, "paulette-bio-2026-11")
 
 
 def lab_blocks(document: Any, lab_lines: Any) -> list[Words]:

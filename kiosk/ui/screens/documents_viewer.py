@@ -309,19 +309,5 @@ class ViewerScreen(JourneyScreen):
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(buttons), private=True)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        return demo_viewer(app, "paulette-ord-2026-11")
 
-
-def demo_viewer(app: Any, document_id: str) -> dict[str, Any]:
-    from kiosk.ui.screens.access_code import sign_in_demo
-
-    sign_in_demo(app)
-    flow = flow_for(app, fresh=True)
-    flow.choose_category(None)
-    flow.open_document(document_id)
-    return {}
-
-
-__all__ = ["FLOW_KEY", "ViewerScreen", "back_to", "demo_viewer", "document_date", "flow_for", "open_in_viewer"]
+__all__ = ["FLOW_KEY", "ViewerScreen", "back_to", "document_date", "flow_for", "open_in_viewer"]

@@ -7,8 +7,6 @@ through a long list never loses the screen.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, screen
@@ -71,9 +69,3 @@ class EndScreen(Screen):
             self.app.next_person()
             return True
         return False
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        app.session.start()
-        app.session.end()
-        return {}

@@ -81,10 +81,3 @@ class HomeScreen(Screen):
     def on_shown(self) -> None:
         if self.to_sign_in:
             open_sign_in(self.app)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        from kiosk.ui.screens.access_code import sign_in_demo
-
-        sign_in_demo(app)  # Home is shown to a signed-in patient only
-        return {}

@@ -23,7 +23,7 @@ from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.reading import Inset, ReadingView, Words, nav_style, read_in, reading_lines, save_place, saved_place, short_date
 from kiosk.ui.screen import Feature, describe_widgets, register_feature, screen, step_screen
-from kiosk.ui.screens.access_code import sign_in_demo, signed_in
+from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.messages"
@@ -40,9 +40,6 @@ RANK = {
 }
 #: From this text size on, a conversation of the list is its words, then a button (see ThreadsScreen).
 LARGE_TEXT_SIZE = 3
-#: Demo conversations used for the pictures of `kiosk shots`.
-DEMO_THREAD = "paulette-fil-hopital"
-DEMO_REPLY_THREAD = "paulette-fil-resultats"
 
 
 def flow_for(app: Any, *, fresh: bool = False) -> MessagesFlow:
@@ -58,14 +55,6 @@ def back_to(flow: MessagesFlow, step: MessagesStep) -> None:
         if flow.finished or flow.step is step or RANK[flow.step] <= RANK[step]:
             return
         flow.back()
-
-
-def fresh_demo(app: Any) -> None:
-    """For `kiosk shots`: the demo backend as it starts (unread messages unread), the demo patient signed in."""
-    reset = getattr(app.services.backend, "reset", None)
-    if callable(reset):
-        reset()
-    sign_in_demo(app)
 
 
 class MessagesScreen(JourneyScreen):
@@ -185,11 +174,6 @@ class ThreadsScreen(MessagesScreen):
             spoken.append(text)
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(spoken), private=True)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        fresh_demo(app)
-        return {"fresh": True}
 
 
 @screen("messages.thread", order=46)

@@ -18,18 +18,14 @@ from kiosk.core.speech import ScreenDescription
 from kiosk.ui.flow_context import act
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.look import look
-from kiosk.ui.screen import register_shot, screen, step_screen
+from kiosk.ui.screen import screen, step_screen
 from kiosk.ui.screens.messages import (
-    DEMO_REPLY_THREAD,
     MessagesScreen,
-    flow_for,
-    fresh_demo,
 )
 from kiosk.ui.widgets import Button, Measured, Stack, Text, measure
 
 #: Shown after the typed text, so a space or the place of the next letter can be seen.
 CARET = "|"
-DEMO_TYPED = "Bonjour docteur, j'ai bien reçu les résultats. Merci"
 
 
 def ready_label(key: str) -> str:
@@ -63,14 +59,6 @@ class ReplyChoiceScreen(MessagesScreen):
     def write(self) -> None:
         if self.flow.type_text():
             self.follow()
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        fresh_demo(app)
-        flow = flow_for(app, fresh=True)
-        flow.open_thread(DEMO_REPLY_THREAD)
-        flow.reply()
-        return {}
 
 
 # --- the keyboard screen ----------------------------------------------------------------------
@@ -201,14 +189,6 @@ class KeyboardScreen(MessagesScreen):
         return ScreenDescription(title=self.title(), step=self.step_text() or None, lines=tuple(lines),
                                  buttons=tuple(buttons), private=True)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        ReplyChoiceScreen.demo_state(app)
-        flow = flow_for(app)
-        flow.type_text()
-        flow.insert(DEMO_TYPED)
-        return {}
-
 
 # --- the confirmation -------------------------------------------------------------------------
 
@@ -275,46 +255,3 @@ class ConfirmScreen(MessagesScreen):
 
     def describe(self) -> ScreenDescription:
         return self.private_description()
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        KeyboardScreen.demo_state(app)
-        flow_for(app).done_typing()
-        return {}
-
-
-def _not_sent_shot(app: Any) -> None:
-    """The confirmation after a send that failed: the health space did not answer."""
-    ConfirmScreen.demo_state(app)
-    outage = getattr(app.services.backend, "set_unavailable", None)  # the demo backend's real outage
-    if callable(outage):
-        outage(True)
-        try:
-            flow_for(app).send()
-        finally:
-            outage(False)
-    app.nav.show("messages.confirm", remember=False)
-
-
-def _signs_shot(app: Any) -> None:
-    """The keyboard's second layer, with the next letter in capitals."""
-    KeyboardScreen.demo_state(app)
-    shown = app.nav.show("messages.keyboard", remember=False)
-    shown.keyboard.set_layer("signs")
-    shown.keyboard.set_shift(True)
-
-
-register_shot("messages.keyboard.signs", _signs_shot, order=48)
-register_shot("messages.confirm.not_sent", _not_sent_shot, order=49)
-
-
-def _sent_shot(app: Any) -> None:
-    """The conversation just after a ready-made answer was sent: the notice, then the reply."""
-    ReplyChoiceScreen.demo_state(app)
-    flow = flow_for(app)
-    flow.choose_ready(flow.ready_answers[1])
-    flow.send()
-    app.nav.show("messages.thread", remember=False)
-
-
-register_shot("messages.thread.sent", _sent_shot, order=46)

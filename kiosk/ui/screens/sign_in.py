@@ -12,12 +12,11 @@ import dataclasses
 from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
-from kiosk.core.ports import LOCKOUT
 from kiosk.ui.flow_context import act, session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.numpad import CodeDots
-from kiosk.ui.screen import Feature, register_exit, register_feature, register_shot, screen, step_screen
+from kiosk.ui.screen import Feature, register_exit, register_feature, screen, step_screen
 from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Banner, Button, Row, Spacer, Stack, Text
 
@@ -215,14 +214,6 @@ class SignInIdentifierScreen(SignInScreen):
     def submit(self) -> None:
         self.run(self.flow.submit_identifier)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        app.session.start()
-        flow = flow_for(app, fresh=True)
-        for c in "24403999":
-            flow.append_digit(c)
-        return {}
-
 
 @screen("sign_in.code", order=16)
 @step_screen(SignInFlow, SignInStep.CODE)
@@ -283,17 +274,6 @@ class SignInCodeScreen(SignInScreen):
     def submit(self) -> None:
         self.run(self.flow.submit_code)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        app.session.start()
-        flow = flow_for(app, fresh=True)
-        for c in "244039999900168":
-            flow.append_digit(c)
-        flow.submit_identifier()
-        flow.append_digit("1")
-        flow.append_digit("2")
-        return {}
-
 
 @screen("sign_in.paused", order=17)
 @step_screen(SignInFlow, SignInStep.PAUSED)
@@ -333,14 +313,6 @@ class SignInPausedScreen(SignInScreen):
     def try_again(self) -> None:
         act(self.app, self.flow.try_again, then=lambda done: self.follow() if done else None)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        app.session.start()
-        flow = flow_for(app, fresh=True)
-        flow.step = SignInStep.PAUSED
-        flow.paused_until = app.clock.now() + LOCKOUT
-        return {}
-
 
 @screen("sign_in.closed", order=18)
 @step_screen(SignInFlow, SignInStep.SPACE_CLOSED)
@@ -354,30 +326,6 @@ class SignInClosedScreen(SignInScreen):
             self.add(Text(key=key, style="strong"))
         self.add_action(Button("ui.home.finish", "end", kind="primary", name="sign_in.finish",
                                on_activate=self.app.ask_end_session))
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        app.session.start()
-        flow = flow_for(app, fresh=True)
-        for c in "150119999900446":
-            flow.append_digit(c)
-        flow.submit_identifier()
-        for c in "271828":
-            flow.append_digit(c)
-        flow.submit_code()
-        return {}
-
-
-def _wrong_code_shot(app: Any) -> None:
-    SignInCodeScreen.demo_state(app)
-    flow = flow_for(app)
-    for c in "000000":
-        flow.append_digit(c)
-    flow.submit_code()
-    app.nav.show("sign_in.code")
-
-
-register_shot("sign_in.code.wrong", _wrong_code_shot, order=16)
 
 
 def _start_sign_in(services: Any) -> bool:

@@ -13,7 +13,7 @@
   (``sign_in.CODE_HINTS``), and it is registered as a secret with the voice.
 
 The Training object lives in ``services.extras`` (not in the session's data): the results
-stay while patients come and go. ``disable_training`` puts everything back (tests, shots).
+stay while patients come and go. ``disable_training`` puts everything back (tests).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from kiosk.services.backend.demo import demo_patient_cards, demo_sign_in_code
 from kiosk.ui.flow_context import AUDIT_TAPS, assisted_session
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
-from kiosk.ui.screen import Screen, register_shot, screen
+from kiosk.ui.screen import Screen, screen
 from kiosk.ui.screens import sign_in
 from kiosk.ui.shell import Band
 from kiosk.ui.widgets import Button, Text
@@ -218,7 +218,7 @@ def training_mode(app: Any) -> TrainingMode | None:
 def enable_training(app: Any, *, for_picture: bool = False) -> TrainingMode:
     """Training mode on this app: the band, the menu, the demo codes. Call once the shell exists.
 
-    ``for_picture``: only until the next person (``kiosk shots`` and tests of a single screen).
+    ``for_picture``: only until the next person (pictures and tests of a single screen).
     """
     mode = training_mode(app)
     if mode is None:
@@ -307,21 +307,6 @@ class TrainingScreen(Screen):
                       on_activate=self.mode.open_menu)
 
 
-def _demo_results(mode: TrainingMode, *, keep_last: bool = False) -> None:
-    """For pictures: one exercise passed, one not passed (records as the flows give them)."""
-    from kiosk.core.audit import AuditAction, SubjectKind
-    from kiosk.core import training as tr
-
-    training = mode.training
-    training.start("read_prescription")
-    training.audit_hook(AuditRecord(AuditAction.DOCUMENT_VIEWED, SubjectKind.DOCUMENT, tr.LATEST_PRESCRIPTION_ID,
-                                    {"category": "ordonnance"}))
-    training.start("block_professional")
-    training.audit_hook(AuditRecord(AuditAction.PROFESSIONAL_BLOCKED, SubjectKind.PROFESSIONAL, "pro-generaliste"))
-    if not keep_last:
-        training.current = None
-
-
 @screen(MENU, order=11)
 class TrainingMenuScreen(TrainingScreen):
     title_key = "training.ui.menu.title"  # "Choisissez un exercice": the title says what to do
@@ -354,11 +339,6 @@ class TrainingMenuScreen(TrainingScreen):
         return ScreenDescription(title=spoken.title, step=spoken.step, lines=tuple(spoken.lines) + results,
                                  buttons=spoken.buttons, private=spoken.private)
 
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        _demo_results(enable_training(app, for_picture=True))
-        return {}
-
 
 @screen(GOAL, order=12)
 class TrainingGoalScreen(TrainingScreen):
@@ -378,11 +358,6 @@ class TrainingGoalScreen(TrainingScreen):
 
     def title(self) -> str:
         return look().tr(self.exercise.title_key)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        enable_training(app, for_picture=True)
-        return {"exercise": "hide_document"}
 
 
 @screen(RESULT, order=13)
@@ -413,12 +388,6 @@ class TrainingResultScreen(TrainingScreen):
         self.add_secondary(Button("training.ui.result.again", "repeat", name="training.again",
                                   on_activate=lambda: self.app.nav.show(GOAL, exercise=run.exercise.id)))
         self.add_main(self.back_to_menu_button(kind="primary"))
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        mode = enable_training(app, for_picture=True)
-        _demo_results(mode, keep_last=True)  # the last one: another professional was blocked
-        return {}
 
 
 @screen(SUMMARY, order=14)
@@ -456,35 +425,3 @@ class TrainingSummaryScreen(TrainingScreen):
         self.mode.restart()
         self.app.nav.reset(MENU)
         self.app.nav.show(SUMMARY, restarted=True)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        _demo_results(enable_training(app, for_picture=True))
-        return {}
-
-
-# -- pictures of the band and of the demo code, on the normal screens ---------------------------
-
-def _band_shot(app: Any) -> None:
-    mode = enable_training(app, for_picture=True)
-    mode.active = "hide_document"
-    mode.training.start("hide_document")
-    mode.refresh_band()
-    app.nav.reset("welcome")
-
-
-def _code_hint_shot(app: Any) -> None:
-    mode = enable_training(app, for_picture=True)
-    mode.active = "read_prescription"
-    mode.training.start("read_prescription")
-    mode.refresh_band()
-    app.session.start()
-    flow = sign_in.flow_for(app, fresh=True)
-    for digit in "244039999900168":
-        flow.append_digit(digit)
-    flow.submit_identifier()
-    app.nav.show("sign_in.code", remember=False)
-
-
-register_shot("training.band", _band_shot, order=11)
-register_shot("training.code_hint", _code_hint_shot, order=16)

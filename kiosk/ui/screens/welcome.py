@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kiosk.core.i18n import language_name
 from kiosk.ui import theme as th
 from kiosk.ui.look import look
@@ -48,7 +46,3 @@ class WelcomeScreen(Screen):
         from kiosk.ui.screens.assisted_sign_in import open_helper_sign_in
 
         open_helper_sign_in(self.app)
-
-    @classmethod
-    def demo_state(cls, app: Any) -> dict[str, Any]:
-        return {}
