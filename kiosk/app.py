@@ -181,18 +181,26 @@ def guarded_journal(store):
     """The journal as everything in a session writes it: a change is made only when the store's disk
     can take its entry."""
     from kiosk.core.journal_guard import GuardedJournal
-    from kiosk.services.storage.room import check_room
 
-    return GuardedJournal(Lazy(lambda: real(store).journal), probe=lambda: check_room(real(store).path))
+    def probe():
+        from kiosk.services.storage.room import check_room  # the storage modules: not before Welcome
+
+        return check_room(real(store).path)
+
+    return GuardedJournal(Lazy(lambda: real(store).journal), probe=probe)
 
 
 def _forget_on_end(session: Session, backend) -> None:
     """At the end of every session the backend forgets the person: at once in memory, then the
     sign-out, which may talk to the service, on a short-lived thread so the screen never waits."""
-    from kiosk.core.flows.base import PATIENT_SESSION
-
     leaving: list = []  # the PatientSession that was open when the session ended (the wipe clears data)
-    session.on_end.append(lambda s: leaving.append(s.data.get(PATIENT_SESSION)))
+
+    def keep_leaving(s: Session) -> None:
+        from kiosk.core.flows.base import PATIENT_SESSION  # the flows: not before Welcome
+
+        leaving.append(s.data.get(PATIENT_SESSION))
+
+    session.on_end.append(keep_leaving)
 
     log = logging.getLogger("kiosk")
 
@@ -250,9 +258,12 @@ def build_services(
     session.on_reset.append(lambda _s: runner.end_session())
     speaker = None
     if with_voice:
-        from kiosk.services.speech import create_speech
+        def make_speaker():
+            from kiosk.services.speech import create_speech  # built after Welcome (warm_up)
 
-        speaker = Lazy(lambda: create_speech(settings))
+            return create_speech(settings)
+
+        speaker = Lazy(make_speaker)
         session.add_cleanup(lambda: speaker.if_ready(lambda s: s.reset()))
     return Services(settings=settings, clock=clock, session=session, backend=backend,
                     store=store, speaker=speaker, runner=runner, journal=journal)

@@ -47,9 +47,18 @@ def window_rect(widget: Widget) -> Rect:
     return (x, y, x + widget.width, y + widget.height)
 
 
+def drawn_size(label: Label) -> tuple[float, float]:
+    """The size of the words as the next frame draws them (Kivy renders a changed text just
+    before the frame: a check that runs earlier brings it up to date first)."""
+    pending = getattr(label, "_trigger_texture", None)
+    if pending is not None and pending.is_triggered:
+        label.texture_update()
+    return label.texture_size
+
+
 def _drawn_text_rect(label: Label) -> Rect:
     x, y, r, t = window_rect(label)
-    tw, th_ = label.texture_size
+    tw, th_ = drawn_size(label)
     cx, cy = (x + r) / 2, (y + t) / 2
     return (cx - tw / 2, cy - th_ / 2, cx + tw / 2, cy + th_ / 2)
 
@@ -141,7 +150,7 @@ def _check_text(w: Widget, info: A11y, problems: list[Problem], px_per_mm: float
         if cap < th.MIN_BODY_CAP_MM - 1e-6:
             problems.append(Problem("text.cap_height", _name(w, info), f"{cap:.2f} mm < {th.MIN_BODY_CAP_MM} mm"))
     label = info.text or w
-    tw, th_ = label.texture_size
+    tw, th_ = drawn_size(label)
     if tw > label.width + TOLERANCE_PX or th_ > label.height + TOLERANCE_PX:
         problems.append(Problem("text.clipped", _name(w, info),
                                 f"words {tw:.0f}x{th_:.0f} px in a widget of {label.width:.0f}x{label.height:.0f} px"))

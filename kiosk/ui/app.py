@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.ui import configure_environment
 
@@ -24,11 +24,15 @@ from kivy.clock import Clock  # noqa: E402
 from kiosk.core.session import State  # noqa: E402
 from kiosk.ui import theme as th  # noqa: E402
 from kiosk.ui.look import Look, set_look  # noqa: E402
-from kiosk.ui.overlays import ConfirmDialog, HelpOverlay, Overlay, WaitOverlay, WarningOverlay  # noqa: E402
 from kiosk.ui.screen import Navigator  # noqa: E402
 from kiosk.ui.shell import Shell  # noqa: E402
-from kiosk.ui.voice import DisplayWithVoice, install_voice  # noqa: E402
-from kiosk.ui.widgets import refresh_tree  # noqa: E402
+from kiosk.ui.widgets import forget_measures, refresh_stale  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kiosk.ui.overlays import Overlay, WaitOverlay, WarningOverlay
+
+# The overlays, the voice controls and the screens other than Welcome are imported when first
+# needed, or once Welcome is on screen (finish_start): the first frame waits for none of them.
 
 
 def configure_window(settings: Any, *, windowed: bool, for_tests: bool = False) -> None:
@@ -41,6 +45,9 @@ def configure_window(settings: Any, *, windowed: bool, for_tests: bool = False) 
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "show_cursor", "1" if windowed else "0")
     Config.set("graphics", "maxfps", "0" if for_tests else "30")
+    # No multisampling: the pictures of `kiosk shots` (drawn off-screen) have none either, and
+    # with software GL (a panel without a GPU, Xvfb) 2x multisampling doubles every frame's cost.
+    Config.set("graphics", "multisamples", "0")
     Config.set("kivy", "exit_on_escape", "1" if windowed and not for_tests else "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
 
@@ -69,9 +76,7 @@ class KioskApp(App):
         #: Lines for the end screen ("Vous avez masqué 1 document."), asked at the end, before the wipe.
         self.end_summary_providers: list[Callable[[Any], list[str]]] = []
         self.end_summary: list[str] = []
-        from kiosk.ui.end_summary import activity_summary
-
-        self.end_summary_providers.append(lambda session: activity_summary(self, session))
+        self.end_summary_providers.append(self._activity_summary)
         self.overlays: list[Overlay] = []
         self.warning: WarningOverlay | None = None
         self.wait: WaitOverlay | None = None
@@ -89,11 +94,13 @@ class KioskApp(App):
         #: kiosk.ui.voice.VoiceControl once the app has started (install_voice)
         self.voice = None
         th.register_fonts()
-        import kiosk.ui.screens  # noqa: F401  (registers the screens)
+        import kiosk.ui.screens.welcome  # noqa: F401  (the first screen; the others in finish_start)
 
         self.title = self.look.tr("app.name")
         self.shell = Shell(self)
         self.nav = Navigator(self)
+        self._quiet_look = False
+        self.look.bind(on_look=self._look_changed)  # one redraw per change of the Look
         s = self.session
         s.on_warning.append(lambda _s: self._show_warning())
         s.on_resume.append(lambda _s: self._hide_warning())
@@ -117,8 +124,26 @@ class KioskApp(App):
         self._interval = Clock.schedule_interval(lambda _dt: self.tick(), 1.0)
         if self.runner is not None:  # "Un instant" after 300 ms, and the deadline
             self._poll_interval = Clock.schedule_interval(lambda _dt: self.runner.poll(), 0.1)
+        Window.bind(on_flip=self._first_frame_shown)
+
+    def _first_frame_shown(self, *_: Any) -> None:
+        from kivy.core.window import Window
+
+        Window.unbind(on_flip=self._first_frame_shown)
+        # the next frame's clock runs before its touches are handled: nothing is tapped before this
+        Clock.schedule_once(lambda _dt: self.finish_start(), 0)
+
+    def finish_start(self) -> None:
+        """What Welcome does not need, once it is on screen (at once in start_in_process)."""
+        if getattr(self, "_finished_start", False):
+            return
+        self._finished_start = True
+        from kiosk.ui.screens import load_all
+        from kiosk.ui.voice import install_voice
+
+        load_all()          # every other screen registers itself
         install_voice(self)  # touch stops speech, explore-by-touch, spoken warning
-        # The store, backend and voice are built once Welcome is on screen, off the UI thread.
+        # The store, backend and voice are built a little later, off the UI thread.
         warm_up = getattr(self.services, "warm_up", None)
         if warm_up is not None:
             Clock.schedule_once(lambda _dt: threading.Thread(target=warm_up, daemon=True,
@@ -144,6 +169,8 @@ class KioskApp(App):
     def _runner_changed(self) -> None:
         runner = self.runner
         if runner.busy and runner.waiting and self.wait is None:
+            from kiosk.ui.overlays import WaitOverlay, WarningOverlay
+
             self.wait = WaitOverlay(self)
             self.open_overlay(self.wait)
             if self.warning is not None:  # the warning stays on top
@@ -222,12 +249,18 @@ class KioskApp(App):
             prefs.theme = theme
         if text_size is not None:
             prefs.text_size = text_size
-        if self.look.apply(lang=lang, theme=theme, text_size=text_size):
+        self.look.apply(lang=lang, theme=theme, text_size=text_size)  # on_look: one redraw
+
+    def _look_changed(self, *_: Any) -> None:
+        if not self._quiet_look:
             self.rerender()
 
     def rerender(self) -> None:
-        """Every visible word, colour and size, at once."""
-        refresh_tree(self.shell)          # the overlays are inside the shell
+        """Every visible word, colour and size, at once.
+
+        The kit's widgets on the window have already followed the Look (kiosk.ui.widgets.FollowsLook);
+        what is left is the containers' layout and what was off the window."""
+        refresh_stale(self.shell)         # the overlays are inside the shell
         for overlay in self.overlays:
             overlay.refresh()             # once more, now that its words have their new size
         self.nav.update_bars()
@@ -261,9 +294,16 @@ class KioskApp(App):
         return True
 
     def ask_end_session(self) -> None:
+        from kiosk.ui.overlays import ConfirmDialog
+
         self.open_overlay(ConfirmDialog(self, title_key="ui.finish.title", line_keys=("ui.finish.line1",),
                                         yes_key="ui.finish.yes", no_key="ui.finish.no", yes_icon="end",
                                         on_yes=self.session.end))
+
+    def _activity_summary(self, session: Any) -> list[str]:
+        from kiosk.ui.end_summary import activity_summary  # the flows it reads: not before Welcome
+
+        return activity_summary(self, session)
 
     def _on_end(self) -> None:
         summary: list[str] = []
@@ -313,10 +353,16 @@ class KioskApp(App):
         self._end_deadline = None
         self._end_span = 0.0
         self.close_all_overlays()
+        forget_measures()  # the kept sizes of the words the person read
         prefs = self.session.prefs
-        self.look.apply(lang=prefs.language, theme=prefs.theme, text_size=prefs.text_size)
+        self._quiet_look = True  # the screen being left is not laid out again: Welcome replaces it
+        try:
+            changed = self.look.apply(lang=prefs.language, theme=prefs.theme, text_size=prefs.text_size)
+        finally:
+            self._quiet_look = False
         self.nav.reset("welcome")
-        self.rerender()
+        if changed:  # the bars and bands, in the look of the next person
+            self.rerender()
 
     # -- bottom bar ------------------------------------------------------------------------
     def go_back(self) -> None:
@@ -326,9 +372,13 @@ class KioskApp(App):
         self.nav.home()
 
     def open_help(self) -> None:
+        from kiosk.ui.overlays import HelpOverlay
+
         self.open_overlay(HelpOverlay(self))
 
     def open_display(self) -> None:
+        from kiosk.ui.voice import DisplayWithVoice
+
         self.open_overlay(DisplayWithVoice(self))  # Affichage, with the way to the Voix panel
 
     def describe(self):
@@ -410,6 +460,8 @@ class KioskApp(App):
 
     def _show_warning(self) -> None:
         if self.warning is None:
+            from kiosk.ui.overlays import WarningOverlay
+
             self.warning = WarningOverlay(self)
             self.open_overlay(self.warning)
 
@@ -485,6 +537,7 @@ def start_in_process(services: Any) -> KioskApp:
     _IN_PROCESS = app
     EventLoop.ensure_window()
     app._run_prepare()
+    app.finish_start()
     for _ in range(3):
         EventLoop.idle()
     return app

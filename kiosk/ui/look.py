@@ -1,12 +1,19 @@
 """The current look of the kiosk: language, theme and text size, and the sizes derived from them.
 
-One `Look` lives for the whole app; widgets read it when they (re)draw. After a
-change, `kiosk.ui.widgets.refresh_tree` re-renders every visible widget at once.
+One `Look` lives for the whole app. It is a Kivy EventDispatcher: `lang`, `theme_name`,
+`text_size` and `revision` are properties, and one `apply()` that changes anything bumps
+`revision` once, then dispatches `on_look` once. The kit's widgets (kiosk.ui.widgets)
+follow `revision` and redraw themselves; the app follows `on_look` to lay the screen out
+again once they have (the containers, the bars, the screens' own hooks).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
+
+from kivy.event import EventDispatcher
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.core.i18n import Catalog
 from kiosk.settings import Settings
@@ -33,8 +40,18 @@ STYLES: dict[str, tuple[float, float, bool]] = {
 }
 
 
-class Look:
-    def __init__(self, settings: Settings) -> None:
+class Look(EventDispatcher):
+    lang = StringProperty("fr")
+    theme_name = StringProperty("standard")
+    text_size = NumericProperty(1)
+    catalog = ObjectProperty(None)
+    #: +1 for each apply() that changed something: one notification for any number of changes
+    revision = NumericProperty(0)
+
+    __events__ = ("on_look",)
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.settings = settings
         self.px_per_mm = settings.px_per_mm
         self.base_px = th.base_font_px(self.px_per_mm)
@@ -42,25 +59,40 @@ class Look:
         self.theme_name = settings.theme
         self.text_size = settings.text_size
         self.catalog = Catalog.load(self.lang)
-        self.revision = 0
+        # Widgets that redraw themselves on a change. A weak set, not Kivy's bind(): bind looks
+        # through every observer at each call (thousands of widgets), and the Look must keep
+        # no widget (nor the words on it) alive.
+        self._followers: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def follow(self, widget: Any) -> None:
+        """`widget.look_changed(look)` is called once after each change (FollowsLook)."""
+        self._followers.add(widget)
+
+    def on_revision(self, _look: Any, _revision: int) -> None:
+        for widget in list(self._followers):
+            widget.look_changed(self)
 
     # -- state -----------------------------------------------------------------------------
     def apply(self, *, lang: str | None = None, theme: str | None = None, text_size: int | None = None) -> bool:
-        """Change what was given; True when something changed."""
+        """Change what was given; True when something changed (and then, one notification)."""
+        if theme is not None and theme not in th.THEMES:
+            raise ValueError(f"unknown theme {theme!r}")
+        if text_size is not None and text_size not in th.TEXT_SCALES:
+            raise ValueError(f"unknown text size {text_size!r}")
         changed = False
         if lang is not None and lang != self.lang:
-            self.lang, self.catalog, changed = lang, Catalog.load(lang), True
+            self.catalog, self.lang, changed = Catalog.load(lang), lang, True
         if theme is not None and theme != self.theme_name:
-            if theme not in th.THEMES:
-                raise ValueError(f"unknown theme {theme!r}")
             self.theme_name, changed = theme, True
         if text_size is not None and text_size != self.text_size:
-            if text_size not in th.TEXT_SCALES:
-                raise ValueError(f"unknown text size {text_size!r}")
             self.text_size, changed = text_size, True
         if changed:
-            self.revision += 1
+            self.revision += 1       # the kit's widgets redraw themselves, each once
+            self.dispatch("on_look")  # then the app lays the screen out again, once
         return changed
+
+    def on_look(self) -> None:
+        """Dispatched once after each apply() that changed something."""
 
     @property
     def theme(self) -> th.Theme:

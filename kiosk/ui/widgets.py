@@ -76,6 +76,39 @@ def refresh_tree(root: Widget) -> None:
             refresh()
 
 
+def refresh_stale(root: Widget) -> None:
+    """After a change of the Look: redraw what did not follow it by itself (the containers,
+    and kit widgets that were off the window, such as the items of another page)."""
+    revision = look().revision
+    for widget in list(root.walk(restrict=True)):
+        if getattr(widget, "look_seen", None) == revision:
+            continue
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+
+class FollowsLook:
+    """A kit widget that redraws itself when the Look changes (its `revision` property).
+
+    Only a widget on the window redraws at once; one off it (a list item on another page,
+    a screen being dropped) is left to `refresh_stale`, or is never drawn again.
+    The Look holds it weakly: it keeps no widget alive.
+    """
+
+    look_seen: int = -1
+
+    def follow_look(self) -> None:
+        lk = look()
+        self.look_seen = lk.revision
+        lk.follow(self)
+
+    def look_changed(self, lk: Any) -> None:
+        if self.look_seen != lk.revision and self.get_root_window() is not None:  # type: ignore[attr-defined]
+            self.refresh()  # type: ignore[attr-defined]
+            self.look_seen = lk.revision
+
+
 def is_shown(widget: Widget) -> bool:
     """A widget is shown when it and every parent are visible and it is on screen."""
     node = widget
@@ -89,32 +122,81 @@ def is_shown(widget: Widget) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+class _Extents:
+    """Word widths by font, shared by every label of the kit.
+
+    Kivy's SDL2 label asks SDL_ttf for the width of every word it tries on a line, again
+    for every label and every layout pass: most of the time of building a screen. They are
+    kept here, per font, until `forget_measures()` (at the end of each session: a patient's
+    words never stay on the kiosk).
+    """
+
+    by_font: dict[str, dict[str, tuple[int, int]]] = {}
+    limit = 50_000  # words per font: a very long document cannot make it grow without end
+
+    @classmethod
+    def getter(cls, label: Any) -> Callable[[str], tuple[int, int]]:
+        cache = cls.by_font.setdefault(label._get_font_id(), {})
+        measure_word = label.get_extents
+
+        def extents(text: str) -> tuple[int, int]:
+            size = cache.get(text)
+            if size is None:
+                if len(cache) >= cls.limit:
+                    cache.clear()
+                size = cache[text] = measure_word(text)
+            return size
+
+        return extents
+
+
+class KitCoreLabel(CoreLabel):  # type: ignore[misc, valid-type]
+    """Kivy's core label, with the word widths kept (see `_Extents`)."""
+
+    def get_cached_extents(self):  # type: ignore[override]
+        return _Extents.getter(self)
+
+
+def use_kit_core_label(widget: Label) -> None:
+    """Make a Kivy Label measure its words through the kit's cache."""
+    core = getattr(widget, "_label", None)
+    if core is not None and type(core) is CoreLabel:
+        core.__class__ = KitCoreLabel
+
+
+def forget_measures() -> None:
+    """Drop every kept measure: the words of the person who just left go with them."""
+    _Extents.by_font.clear()
+    measure.cache_clear()
+    text_width.cache_clear()
+
+
+@lru_cache(maxsize=8192)
 def measure(text: str, font_px: int, bold: bool, width: int, halign: str = "left") -> tuple[int, int]:
-    """Size of `text` wrapped in `width` pixels, as Kivy draws it."""
+    """Size of `text` wrapped in `width` pixels, as Kivy draws it (only laid out: nothing is rendered)."""
     if not text:
         return (0, 0)
-    label = CoreLabel(text=text, font_size=font_px, font_name=th.FONT_NAME, bold=bold,
-                      text_size=(max(1, width), None), halign=halign)
-    label.refresh()
-    return tuple(label.texture.size)  # type: ignore[return-value]
+    label = KitCoreLabel(text=text, font_size=font_px, font_name=th.FONT_NAME, bold=bold,
+                         text_size=(max(1, width), None), halign=halign)
+    label.resolve_font_name()
+    size = label.render()  # the layout pass of CoreLabel.refresh(), without making a texture
+    return (size[0], size[1]) if size[0] > 1 and size[1] > 1 else (1, 1)
 
 
 def word_fits(text: str, font_px: int, bold: bool, width: float) -> bool:
     """True when the longest word of `text` fits in `width` on one line."""
     words = text.split() or [""]
-    longest = max(words, key=len)
-    label = CoreLabel(text=longest, font_size=font_px, font_name=th.FONT_NAME, bold=bold)
-    w, _h = label.get_extents(longest)
-    return w <= width
+    return text_width(max(words, key=len), font_px, bold) <= width
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str, font_px: int, bold: bool) -> int:
     """Width of `text` on one line."""
     if not text:
         return 0
-    label = CoreLabel(text=text, font_size=font_px, font_name=th.FONT_NAME, bold=bold)
-    return int(label.get_extents(text)[0])
+    label = KitCoreLabel(text=text, font_size=font_px, font_name=th.FONT_NAME, bold=bold)
+    label.resolve_font_name()
+    return int(label.get_cached_extents()(text)[0])
 
 
 class Measured:
@@ -129,7 +211,7 @@ class Measured:
 
 # --- text -----------------------------------------------------------------------------------
 
-class Text(Measured, Label):
+class Text(FollowsLook, Measured, Label):
     """Words from the catalogue (`key`, `values`) or given as data (`raw`), left-aligned, wrapped."""
 
     def __init__(self, key: str | None = None, values: dict | None = None, raw: str | None = None,
@@ -139,8 +221,10 @@ class Text(Measured, Label):
         self.style, self.on, self.fg_role = style, on, fg or TEXT_ON[on]
         kwargs.setdefault("size_hint_y", None)
         super().__init__(font_name=th.FONT_NAME, halign=halign, valign="middle", **kwargs)
+        use_kit_core_label(self)
         self.bind(width=self._wrap)
         self.refresh()
+        self.follow_look()
 
     def set_text(self, key: str | None = None, raw: str | None = None, **values: Any) -> None:
         self.key, self.raw, self.values = key, raw, values
@@ -165,10 +249,12 @@ class Text(Measured, Label):
         self._wrap()
 
     def _wrap(self, *_: Any) -> None:
-        self.text_size = (max(1, self.width), None)
-        self.texture_update()
+        # The height comes from the kept measure; Kivy renders the texture once, before the
+        # frame, instead of at every width a layout pass tries. Whole pixels, as `measure`.
+        width = max(1, int(self.width))
+        self.text_size = (width, None)
         if self.size_hint_y is None:
-            self.height = self.texture_size[1]
+            self.height = measure(self.text, int(self.font_size), bool(self.bold), width, self.halign)[1]
 
     def wanted_height(self, width: float) -> float:
         return measure(self.text, int(self.font_size), bool(self.bold), int(width), self.halign)[1]
@@ -190,7 +276,7 @@ def _icon_texture(name: str):
     return texture
 
 
-class Icon(Widget):
+class Icon(FollowsLook, Widget):
     """A drawn icon tinted with a colour role (the colour of the text next to it)."""
 
     def wanted_height(self, width: float) -> float:
@@ -204,6 +290,7 @@ class Icon(Widget):
             self._rect = Rectangle(texture=_icon_texture(name))
         self.bind(pos=self._place, size=self._place)
         self.refresh()
+        self.follow_look()
 
     def set_colour(self, rgba: Sequence[float]) -> None:
         self._colour.rgba = list(rgba)
@@ -392,7 +479,7 @@ KINDS = {
 }
 
 
-class KioskButton(Measured, TapBehaviour, Widget):
+class KioskButton(FollowsLook, Measured, TapBehaviour, Widget):
     """A large rounded button: an icon and words, acting on release.
 
     kind: "primary" (the main action, filled), "secondary", "tile" (Home), "bar" (bottom bar:
@@ -431,6 +518,7 @@ class KioskButton(Measured, TapBehaviour, Widget):
         if on_activate is not None:
             self.bind(on_activate=lambda *_: on_activate())
         self.refresh()
+        self.follow_look()
 
     # geometry in pixels
     def _pad(self) -> float:

@@ -1,15 +1,18 @@
-"""The screens of the kiosk. Importing this package registers them (see kiosk.ui.screen).
+"""The screens of the kiosk. `load_all()` registers them (see kiosk.ui.screen).
 
-A later journey adds its module here (or in its own package) and imports it below.
+The app imports Welcome alone for its first frame, and calls `load_all()` once Welcome is on
+screen (kiosk.ui.app.KioskApp.finish_start). A later journey adds its module to MODULES.
 """
 
-from kiosk.ui.screens import end, home, welcome  # noqa: F401  (registration)
-from kiosk.ui.screens import access_code  # noqa: F401  (registration)
-from kiosk.ui.screens import agenda  # noqa: F401  (registration)
-from kiosk.ui.screens import access  # noqa: F401  (registration)
-from kiosk.ui.screens import sign_in  # noqa: F401  (registration)
-from kiosk.ui.screens import closure  # noqa: F401  (registration)
-from kiosk.ui.screens import training  # noqa: F401  (registration)
-from kiosk.ui.screens import assisted  # noqa: F401  (registration)
-from kiosk.ui.screens import documents  # noqa: F401  (registration)
-from kiosk.ui.screens import messages  # noqa: F401  (registration)
+from __future__ import annotations
+
+import importlib
+
+#: The modules whose import registers screens, features and pictures, in this order.
+MODULES = ("end", "home", "welcome", "access_code", "agenda", "access", "sign_in", "closure",
+           "training", "assisted", "documents", "messages")
+
+
+def load_all() -> None:
+    for name in MODULES:
+        importlib.import_module(f"kiosk.ui.screens.{name}")
