@@ -19,8 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "shots",
         help="enregistrer chaque écran en image PNG",
         description="Enregistre chaque écran de la borne en image PNG, avec des données fictives et une "
-        "heure fixe. Chaque image part de l'écran d'accueil et y arrive par les mêmes boutons qu'une "
-        "personne : l'image est ce que la borne montre, avec Retour quand il y est. "
+        "heure fixe. Chaque image part de l'écran d'accueil et va jusqu'à son écran par les mêmes "
+        "boutons qu'une personne : l'image est ce que la borne montre, avec Retour quand il y est. "
         "Il faut un écran : sur un serveur, lancez la commande avec xvfb-run. "
         "Sans option : français, thème standard, taille 1, sans bandeau. Avec plusieurs choix, chaque "
         "fichier porte la langue, le thème et la taille (welcome--fr--contraste--2.png), et le bandeau "
@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "accompagnant de démonstration se connecte, puis le patient, qui accepte tout, et le bandeau "
         "« Accompagné par … » est sur chaque écran ; « training » en mode formation. Avec « helper », "
         "les images où ce bandeau ne peut pas être (l'accueil, la connexion de l'accompagnant, les "
-        "écrans de la formation, la fin) ou qui ont déjà le leur (l'accompagnement) ne sont pas refaites : "
+        "écrans de la formation, la fermeture de l'espace, la fin) ou qui ont déjà le leur "
+        "(l'accompagnement) ne sont pas refaites : "
         "la commande en donne la liste.",
     )
     parser.add_argument("--out", metavar="DOSSIER", required=True, help="dossier des images")

@@ -4,9 +4,11 @@ A picture's set-up starts where the kiosk waits for the next person (Welcome) an
 the buttons a person would, by their names ("welcome.start", "pad.2", "home.feature.documents"):
 each press runs the button's own action, so the screens, the flows, the navigator's way back
 (Retour) and the bands are exactly those of the kiosk. Buttons are pressed without drawing
-frames in between (the kiosk's layout is not needed to act), which keeps a picture's set-up
-to a few milliseconds; a button on another page of a list is pressed all the same, as a person
-would after Suivant.
+frames in between (the kiosk's layout is not needed to act): a set-up costs the screens built
+on the way (Welcome, the two sign-in screens, Home, the journey's screens), about 0.25 s. A
+button on another page of a list is pressed all the same, as a person would after Suivant.
+Each picture starts from fresh demo data; one sign-in is not shared between pictures because
+resetting the demo data also forgets the sign-in.
 
 The band around the pictures (`kiosk shots --band`) is chosen here:
 - "none": the patient alone;
