@@ -84,8 +84,11 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def format_date(value: datetime | date, lang: str, with_time: bool | None = None) -> str:
-    """'mardi 3 décembre à 14 h 30' in French, 'Tuesday 3 December at 2:30 PM' in English."""
+def format_date(value: datetime | date, lang: str, with_time: bool | None = None, *, weekday: bool = True) -> str:
+    """'mardi 3 décembre à 14 h 30' in French, 'Tuesday 3 December at 2:30 PM' in English.
+
+    weekday=False, for a date alone in a list line: '3 décembre 2026'.
+    """
     if with_time is None:
         with_time = isinstance(value, datetime)
     if lang == "fr":
@@ -96,11 +99,11 @@ def format_date(value: datetime | date, lang: str, with_time: bool | None = None
             pattern = f"EEEE {day} MMMM 'à' H 'h'" + (" mm" if value.minute else "")
             return _babel_datetime(value, pattern, locale="fr_FR", tzinfo=tzinfo)
         day = "'1er'" if value.day == 1 else "d"
-        return _babel_date(value, f"EEEE {day} MMMM y", locale="fr_FR")
+        return _babel_date(value, ("EEEE " if weekday else "") + f"{day} MMMM y", locale="fr_FR")
     if with_time:
         return _babel_datetime(value, "EEEE d MMMM 'at' h:mm a", locale="en_GB",
                                tzinfo=getattr(value, "tzinfo", None))
-    return _babel_date(value, "EEEE d MMMM y", locale="en_GB")
+    return _babel_date(value, ("EEEE " if weekday else "") + "d MMMM y", locale="en_GB")
 
 
 def language_name(lang: str) -> str:

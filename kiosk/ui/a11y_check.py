@@ -11,6 +11,7 @@ Rules (DESIGN.md "Rules for every screen"):
   text.overlap      two texts drawn on top of each other
   label.missing     a control without words
   protocol.missing  a Kivy label or touchable widget the checker cannot read (no a11y())
+  block.*, qr.*, page.*  what shares a page: see kiosk.ui.page_check
 
 Widgets answer `a11y()` (kiosk.ui.widgets.A11y); `check_widgets` reads nothing else.
 """
@@ -191,6 +192,8 @@ def check_app(app: Any) -> list[Problem]:
     """Check what the person sees now: the top overlay if there is one, else the whole frame."""
     from kivy.core.window import Window
 
+    from kiosk.ui.page_check import check_pages
+
     roots = [app.overlays[-1]] if app.overlays else [app.shell]
     return check_widgets(roots, px_per_mm=app.look.px_per_mm, default_size=app.look.text_size == 1,
-                         screen_size=tuple(Window.size))
+                         screen_size=tuple(Window.size)) + check_pages(roots)

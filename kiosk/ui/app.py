@@ -88,11 +88,11 @@ class KioskApp(App):
         self._end_span = 0.0  # the end screen's whole time, given back at each touch
         self.touch_hooks.append(self.end_touched)
         self._interval = None
+        #: kiosk.ui.voice.VoiceControl once the app has started (install_voice)
+        self.voice = None
 
     # -- Kivy ------------------------------------------------------------------------------
     def build(self):
-        #: kiosk.ui.voice.VoiceControl once the app has started (install_voice)
-        self.voice = None
         th.register_fonts()
         import kiosk.ui.screens.welcome  # noqa: F401  (the first screen; the others in finish_start)
 
@@ -331,6 +331,11 @@ class KioskApp(App):
             if countdown is not None:
                 countdown.refresh()
 
+    def keep_end_screen(self, seconds: float) -> None:
+        """The end screen stays at least `seconds` from now (time to take a phone out for a QR code)."""
+        if self._end_deadline is not None:
+            self._end_deadline = max(self._end_deadline, self.clock.monotonic() + seconds)
+
     def end_seconds_left(self) -> int:
         if self._end_deadline is None:
             return 0
@@ -342,11 +347,6 @@ class KioskApp(App):
             self.session.reset_for_next_person()
         else:
             self._on_reset()
-    def keep_end_screen(self, seconds: float) -> None:
-        """The end screen stays at least `seconds` from now (time to take a phone out for a QR code)."""
-        if self._end_deadline is not None:
-            self._end_deadline = max(self._end_deadline, self.clock.monotonic() + seconds)
-
 
     def _on_reset(self) -> None:
         self.end_summary = []
@@ -360,7 +360,7 @@ class KioskApp(App):
             changed = self.look.apply(lang=prefs.language, theme=prefs.theme, text_size=prefs.text_size)
         finally:
             self._quiet_look = False
-        self.nav.reset("welcome")
+        self.nav.welcome()
         if changed:  # the bars and bands, in the look of the next person
             self.rerender()
 

@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
+import enum
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from kivy.uix.widget import Widget
@@ -26,7 +26,7 @@ from kiosk.ui.widgets import Button, PagedList, Row, Stack, Text, is_shown
 if TYPE_CHECKING:  # pragma: no cover
     from kiosk.ui.context import ScreenContext
 
-SCREEN_MARGIN_MM = 6.0
+SCREEN_MARGIN_MM = 4.0
 
 
 class Screen(Stack):
@@ -46,6 +46,8 @@ class Screen(Stack):
 
     #: columns of the content list (buttons side by side; Text and Row always take a whole row)
     columns: ClassVar[int] = 1
+    #: the gap between the items of the content (a list of lines: the smallest that keeps 3 mm)
+    list_spacing_mm: ClassVar[float] = 4
 
     def __init__(self, app: "ScreenContext", step: tuple[int, int] | None = None, **params: Any) -> None:
         super().__init__(padding_mm=SCREEN_MARGIN_MM, spacing_mm=5)
@@ -53,10 +55,12 @@ class Screen(Stack):
         self.app = app
         self.step = step
         self.params = params
-        self.content = PagedList(cols=self.columns, spacing_mm=5)
+        self.content = PagedList(cols=self.columns, spacing_mm=self.list_spacing_mm)
         self.actions = Row(spacing_mm=6)
+        self.content.foot = self.actions  # the pager sits beside the main actions when it fits
         self.add_widget(self.content)
         self.build()
+        mark_leads(self._items)
         self.content.set_items(self._items)
         if self.actions.children:
             self.add_widget(self.actions)
@@ -65,8 +69,8 @@ class Screen(Stack):
 
     def refresh(self) -> None:
         # less margin when the text is very large: the words need the room
-        self.padding_mm = SCREEN_MARGIN_MM if look().text_size <= 2 else SCREEN_MARGIN_MM / 2
-        self.spacing_mm = 5 if look().text_size <= 2 else 3
+        self.padding_mm = SCREEN_MARGIN_MM if look().text_size <= 2 else SCREEN_MARGIN_MM * 0.6
+        self.spacing_mm = 4 if look().text_size <= 2 else 3
         super().refresh()
 
     def add(self, *widgets: Widget) -> None:
@@ -109,6 +113,9 @@ class Screen(Stack):
     def on_shown(self) -> None:
         """Called after the screen is on the window."""
 
+    def on_tick(self) -> None:
+        """Called every second (the session's tick)."""
+
     # -- Retour inside a journey (kiosk.ui.journey.JourneyScreen) ------------------------------
     def can_step_back(self) -> bool:
         """True when Retour here moves the screen's flow one step back (not the way back of the history)."""
@@ -118,8 +125,12 @@ class Screen(Stack):
         """Retour: the flow's back and the screen of its step; False when Retour leaves this screen's journey."""
         return False
 
-    def on_tick(self) -> None:
-        """Called every second (the session's tick)."""
+
+def mark_leads(items: list[Widget]) -> None:
+    """A text right before a control or a block is its instruction: it keeps with it on a page."""
+    for text, after in zip(items, items[1:]):
+        if isinstance(text, Text) and not isinstance(after, Text) and not getattr(after, "row", False):
+            text.keep_with_next = True  # type: ignore[attr-defined]
 
 
 def describe_widgets(root: Widget) -> tuple[list[str], list[str]]:
@@ -130,6 +141,8 @@ def describe_widgets(root: Widget) -> tuple[list[str], list[str]]:
     def visit(widget: Widget) -> None:
         if not is_shown(widget) or getattr(widget, "disabled", False) and isinstance(widget, Button):
             return
+        if getattr(widget, "pager_part", False):
+            return  # said with its list, wherever it sits
         if isinstance(widget, Button):
             buttons.append(widget.text)
             return
@@ -168,9 +181,9 @@ class Shot:
 SHOTS: dict[str, Shot] = {}
 
 
-def register_shot(name: str, setup: Callable[["KioskApp"], None], order: int = 100,
+def register_shot(name: str, setup: Callable[["ScreenContext"], None], order: int = 100,
                   bands: tuple[str, ...] = Shot.bands) -> None:
-    def inline_setup(app: "KioskApp") -> None:
+    def inline_setup(app: "ScreenContext") -> None:
         runner = getattr(app, "runner", None)
         if runner is None:
             setup(app)

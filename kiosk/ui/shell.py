@@ -20,6 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk.ui import theme as th
 from kiosk.ui.look import look
 from kiosk.ui.widgets import Banner, Button, Icon, Spacer, Stack, Text, text_width
 
@@ -85,12 +86,14 @@ class Band(Stack):
 
 class TopBar(Stack):
     def __init__(self, app: "FrameContext") -> None:
-        super().__init__(bg="bar_bg", padding_mm=3, orientation="horizontal")
+        # a thin bar (1.5 mm around a 15 mm Terminer): the room goes to the screen
+        super().__init__(bg="bar_bg", padding_mm=1.5, orientation="horizontal")
         self.app = app
         self.title = Text(raw="", style="title", on="bar_bg", size_hint_y=1)
         self.step = Text(raw="", style="bar", on="bar_bg", halign="right", size_hint=(None, 1))
         self.finish = Button("ui.bar.finish", "end", kind="secondary", on="bar_bg", size_hint=(None, 1),
-                             name="bar.finish", on_activate=app.ask_end_session, style="bar")
+                             name="bar.finish", on_activate=app.ask_end_session, style="bar",
+                             min_mm=th.MIN_TARGET_MM)
         for w in (self.title, self.step, self.finish):
             self.add_widget(w)
         with self.canvas.after:

@@ -73,7 +73,10 @@ def render(services: Any, out: Path, *, langs: Sequence[str], themes: Sequence[s
             stem = stem_of(name, lang, theme, size, band, several=several, bands=len(bands))
             result.written.append(pilot.screenshot(out / f"{stem}.png"))
             if check:
-                found = check_app(app)
+                from kiosk.ui.page_check import check_qr_screenshot
+
+                roots = [app.overlays[-1]] if app.overlays else [app.shell]
+                found = check_app(app) + check_qr_screenshot(roots, result.written[-1])
                 for problem in found:
                     result.problems.append(f"{stem}: {problem}")
                     if on_problem is not None:

@@ -211,8 +211,19 @@ class Measured:
 
 # --- text -----------------------------------------------------------------------------------
 
+def capped_font_px(style: str, cap: float) -> int:
+    """The style's font size when the text size is at most `cap` (the scale of the body)."""
+    from kiosk.ui.look import STYLES
+
+    lk = look()
+    factor, style_cap, _bold = STYLES[style]
+    return round(lk.base_px * min(min(lk.scale, cap) * factor, max(style_cap, factor)))
+
+
 class Text(FollowsLook, Measured, Label):
     """Words from the catalogue (`key`, `values`) or given as data (`raw`), left-aligned, wrapped."""
+
+    cap: float | None = None
 
     def __init__(self, key: str | None = None, values: dict | None = None, raw: str | None = None,
                  style: str = "body", on: str = "bg", halign: str = "left", fg: str | None = None,
@@ -242,6 +253,8 @@ class Text(FollowsLook, Measured, Label):
     def refresh(self) -> None:
         lk = look()
         self.font_size = lk.font_px(self.style)
+        if self.cap is not None:  # a block that must fit its page caps its words (kiosk.ui.blocks)
+            self.font_size = min(self.font_size, capped_font_px(self.style, self.cap))
         self.bold = lk.bold(self.style)
         self.color = lk.rgba(self.fg_role)
         self.text = self.words()
@@ -495,11 +508,17 @@ class KioskButton(FollowsLook, Measured, TapBehaviour, Widget):
                  on: str = "bg", main: bool = False, raw: str | None = None, values: dict | None = None,
                  vertical: bool | None = None, on_activate: Callable[[], Any] | None = None,
                  name: str = "", min_mm: float | None = None, style: str | None = None,
-                 **kwargs: Any) -> None:
+                 row: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kind, self.on, self.main, self.name = kind, on, main or kind == "primary", name or (key or "")
+        #: a line of a list (a document, a message): the smallest target and a thinner edge padding,
+        #: so a page holds five of them at the default size
+        self.row = row
+        if row:
+            min_mm = th.MIN_TARGET_MM if min_mm is None else min_mm
+            self.full_row = True
         self.fill_role, self.text_role, self.edge_role = KINDS[kind]
-        self.vertical = kind == "bar" if vertical is None else vertical
+        self.vertical = False if vertical is None else vertical
         self.min_mm = min_mm if min_mm is not None else (
             th.MIN_MAIN_TARGET_MM + 2 if self.main or kind == "tile" else th.MIN_TARGET_MM + 3)
         style = style or {"tile": "strong", "bar": "bar", "primary": "button"}.get(kind, "button")
@@ -522,11 +541,11 @@ class KioskButton(FollowsLook, Measured, TapBehaviour, Widget):
 
     # geometry in pixels
     def _pad(self) -> float:
-        return look().mm(2.0 if self.kind == "bar" else 3.5)
+        return look().mm(2.0 if self.kind == "bar" or self.row else 3.5)
 
     def _icon_px(self) -> float:
-        lk = look()
-        return lk.font_px(self.label.style) * (1.0 if self.kind == "bar" else 1.15)
+        # the words' own size (a block may have capped them): the icon follows
+        return float(self.label.font_size) * (1.0 if self.kind == "bar" else 1.15)
 
     def _text_width(self, width: float) -> float:
         pad = self._pad()
@@ -687,12 +706,15 @@ class PagedList(Measured, BoxLayout):
         # Précédent, "Page 2 sur 5", Suivant on one line; in a narrow list, the page number above.
         self.nav = Stack(spacing_mm=2, size_hint_y=None)
         self._nav_row = Row()
+        # the pager's buttons at the smallest target (15 mm): the page keeps the height for its items
         self.prev = Button("ui.pager.previous", "prev", on=on, name="pager.previous", on_activate=self.previous,
-                           style="panel")
+                           style="panel", min_mm=th.MIN_TARGET_MM)
         self.where = Text(key="ui.pager.page", values={"page": 1, "total": 1}, on=on, halign="center",
                           style="panel", size_hint_y=None)
         self.next = Button("ui.pager.next", "next", on=on, name="pager.next", on_activate=self.next_page,
-                           style="panel")
+                           style="panel", min_mm=th.MIN_TARGET_MM)
+        for w in (self.prev, self.where, self.next):
+            w.pager_part = True  # type: ignore[attr-defined]
         self.nav.add_widget(self._nav_row)
         self._narrow: bool | None = None
         self._arrange_nav(False)
@@ -715,6 +737,76 @@ class PagedList(Measured, BoxLayout):
             for w in (self.prev, self.where, self.next):
                 self._nav_row.add_widget(w)
 
+    #: The row under the list that holds the screen's main actions. When Précédent, the page
+    #: number and Suivant fit beside them, they go there, and the page keeps the pager's height.
+    foot: Any = None
+    _outside = False
+
+    #: None, or 1.0 once the foot's words were capped to make room (kept until the size changes)
+    _foot_cap: float | None = None
+
+    def _cap_foot(self, cap: float | None) -> None:
+        """The pager's and the main actions' words at most `cap` times the default size, the way the
+        bars keep one size: with very large text, the page keeps the room."""
+        if cap == self._foot_cap or self.foot is None:
+            return
+        self._foot_cap = cap
+        for w in [*self.foot.children, self.prev, self.where, self.next]:
+            label = getattr(w, "label", w)
+            if isinstance(label, Text):
+                label.cap = cap
+                w.refresh()
+
+    def _try_foot(self) -> bool:
+        """Put the pager beside the main actions if it fits there, with capped words if it must."""
+        if self._foot_fits():
+            return True
+        if self._foot_cap is None and self.foot is not None and look().scale > 1.0:
+            self._cap_foot(1.0)
+            if self._foot_fits():
+                return True
+            self._cap_foot(None)
+        return False
+
+    def _foot_fits(self) -> bool:
+        foot = self.foot
+        if foot is None:
+            return False
+        actions = [c for c in foot.children if not getattr(c, "pager_part", False)]
+        if not actions or foot.parent is None:
+            return False
+        lk = look()
+        total = self.where.text.replace("1", "10")  # room for two-digit pages
+        need = (self.prev.natural_width() + self.next.natural_width()
+                + text_width(total, int(self.where.font_size), True) + lk.mm(4)
+                + sum(getattr(a, "natural_width", lambda: a.width)() for a in actions)
+                + foot.spacing * (len(actions) + 2))
+        return need <= (foot.width if foot.width > 100 else self.width)
+
+    def _place_nav(self, outside: bool) -> None:
+        """The pager in the foot (beside the actions) or under the list."""
+        if outside == self._outside and (not outside or self.prev.parent is self.foot):
+            return
+        self._outside = outside
+        for w in (self.prev, self.where, self.next):
+            if w.parent is not None:
+                w.parent.remove_widget(w)
+        if outside:
+            for w in (self.next, self.where, self.prev):  # each goes leftmost: Précédent ends first
+                w.size_hint_x = None
+                self.foot.add_widget(w, index=len(self.foot.children))
+            self._size_foot_nav()
+        else:
+            self._narrow = None
+            self._arrange_nav(False)
+
+    def _size_foot_nav(self) -> None:
+        side = max(self.prev.natural_width(), self.next.natural_width())
+        for b in (self.prev, self.next):
+            b.size_hint_x, b.width = None, side
+        self.where.size_hint_x = None
+        self.where.width = text_width(self.where.text, int(self.where.font_size), True) + look().mm(4)
+
     def _size_nav(self, width: float) -> None:
         """Précédent and Suivant the same width; the page number above them when it cannot sit between."""
         side = max(self.prev.natural_width(), self.next.natural_width())
@@ -731,9 +823,11 @@ class PagedList(Measured, BoxLayout):
         self.items = list(items)
         self._source_items = list(self.items)
         self.page = 0
+        self.pages = [[]]
         self.paginate()
 
     def refresh(self) -> None:
+        self._cap_foot(None)  # a new text size: the foot's words as chosen, unless room is short again
         for item in getattr(self, "_source_items", self.items):
             refresh_tree(item)
         self.nav.refresh()
@@ -799,34 +893,62 @@ class PagedList(Measured, BoxLayout):
                     lo = mid
                 else:
                     hi = mid - 1
-            pieces.append(" ".join(words[start:lo]))
+            pieces.append(words[start:lo])
             start = lo
-        return [Text(raw=piece, style=item.style, on=item.on, fg=item.fg_role) for piece in pieces]
+        line = measure("Hg", font, bold, 10000)[1]
+
+        def lines(chunk: list[str]) -> float:
+            return measure(" ".join(chunk), font, bold, width)[1] / line
+
+        # no widow: the last piece gets a second line from the one before, when that one can spare it
+        while len(pieces) > 1 and lines(pieces[-1]) < 1.5 and lines(pieces[-2]) > 2.5 and len(pieces[-2]) > 1:
+            pieces[-1].insert(0, pieces[-2].pop())
+        made = [Text(raw=" ".join(piece), style=item.style, on=item.on, fg=item.fg_role) for piece in pieces]
+        for piece in made:
+            piece.piece_of = item  # type: ignore[attr-defined]
+        return made
 
     def paginate(self) -> None:
         lk = look()
         gap = lk.mm(self.spacing_mm)
         if not hasattr(self, "_source_items"):
             self._source_items = list(self.items)
+        shown = self.pages[self.page] if 0 <= self.page < len(self.pages) else []
+        anchor = shown[0] if shown and shown[0] in self._source_items else None
         self.items = list(self._source_items)
+        blocks = [item for item in self.items if getattr(item, "keep_together", False)]
+        for block in blocks:
+            block.reset()
         rows, heights = self._rows(), self._row_heights(self.width)
+        outside = False
         if sum(heights) + gap * max(0, len(rows) - 1) > self.height + 0.5:
             self._size_nav(self.width)
-            self._split_long_texts(self.height - self.nav.wanted_height(self.width) - gap)
+            outside = self._try_foot()
+            page_room = self.height if outside else self.height - self.nav.wanted_height(self.width) - gap
+            # a block taller than a page changes its arrangement; it is never cut. Alone, it has
+            # the whole height (no pager).
+            block_room = self.height if len(self.items) == 1 else page_room
+            for block in blocks:
+                if _wanted(block, self._item_width(block, self.width)) > block_room + 0.5:
+                    block.fit(self._item_width(block, self.width), block_room)
+            self._split_long_texts(page_room)
             rows, heights = self._rows(), self._row_heights(self.width)
         room = self.height
         pages: list[list[list[Widget]]] = []
         if sum(heights) + gap * max(0, len(rows) - 1) <= room + 0.5:
             pages = [rows]
         else:
-            self._size_nav(self.width)
-            nav_h = self.nav.wanted_height(self.width) + gap
-            room -= nav_h
+            if not outside:
+                self._size_nav(self.width)
+                room -= self.nav.wanted_height(self.width) + gap
             current: list[list[Widget]] = []
             used = 0.0
-            for row, h in zip(rows, heights):
+            for index, (row, h) in enumerate(zip(rows, heights)):
                 need = h + (gap if current else 0)
-                if current and used + need > room:
+                # an instruction goes to the next page with what it points to, rather than alone
+                leads = getattr(row[-1], "keep_with_next", False) and index + 1 < len(rows)
+                with_next = need + (gap + heights[index + 1] if leads else 0)
+                if current and (used + need > room or used + with_next > room):
                     pages.append(current)
                     current, used = [], 0.0
                     need = h
@@ -835,7 +957,10 @@ class PagedList(Measured, BoxLayout):
             pages.append(current)
         self.pages = [[w for row in page for w in row] for page in pages] or [[]]
         self._row_pages = pages or [[]]
-        self.page = max(0, min(self.page, len(self.pages) - 1))
+        # after a change of size the person stays with what they were reading
+        held = next((n for n, page in enumerate(self.pages) if anchor is not None and anchor in page), None)
+        self.page = held if held is not None else max(0, min(self.page, len(self.pages) - 1))
+        self._place_nav(outside and len(self.pages) > 1)
         self._show()
 
     def _show(self) -> None:
@@ -859,17 +984,26 @@ class PagedList(Measured, BoxLayout):
             self._lines.append((line, height))
         self._place_rows()
         several = len(self.pages) > 1
-        if several and self.nav.parent is None:
+        inside = several and not self._outside
+        if inside and self.nav.parent is None:
             self.add_widget(self.nav)
-        elif not several and self.nav.parent is not None:
+        elif not inside and self.nav.parent is not None:
             self.remove_widget(self.nav)
+        self.where.opacity = 1 if several else 0
         if several:
             self.spacing = gap
             self.where.set_text("ui.pager.page", page=self.page + 1, total=len(self.pages))
-            self._size_nav(self.width)
-            self.nav.height = self.nav.wanted_height(self.width)
+            if self._outside:
+                self._size_foot_nav()
+            else:
+                self._size_nav(self.width)
+                self.nav.height = self.nav.wanted_height(self.width)
             self.prev.hidden = self.page == 0
             self.next.hidden = self.page == len(self.pages) - 1
+        else:
+            self.prev.hidden = self.next.hidden = True
+            if self._outside:
+                self._place_nav(False)
 
     def _place_rows(self, *_: Any) -> None:
         """Rows from the top of the page down, a fixed gap apart."""

@@ -83,36 +83,40 @@ class AccessOverviewScreen(AccessScreen):
     def build(self) -> None:
         # the list opens at the page of the professional just blocked or unblocked
         self.remove_widget(self.content)
-        self.content = KeepPage(cols=self.columns, spacing_mm=5)
-        self.add_widget(self.content)
+        self.content = KeepPage(cols=2 if look().text_size <= 2 else 1, spacing_mm=3)
+        self.content.foot = self.actions
+        self.add_widget(self.content, index=len(self.children))
         super().build()
 
     def fill(self) -> None:
+        # the two other things of this screen first, side by side: never on the last page of a long list
+        self.add(Button("flows.access.emergency.title", "warning", name="access.emergency",
+                        on_activate=self.open_emergency),
+                 Button("flows.access.history.title", "clock", name="access.history",
+                        on_activate=self.open_history))
         if self.flow.empty_key:
             self.add(Text(key=self.flow.empty_key))
         for right in self.flow.rights:
             pro = right.professional
+            # one line a professional (name and profession), so a page holds four or more
             words = Stack(spacing_mm=1)
-            words.add_widget(Text(raw=pro.name, style="strong"))
-            words.add_widget(Text(raw=profession_of(look().catalog, pro)))
-            status = Text(key=self.flow.status_key(right))
+            words.add_widget(Text(key="screens.access.pro_line", values={
+                "name": pro.name, "profession": profession_of(look().catalog, pro)}))
             if right.blocked:
                 # "Bloqué" in words and with an icon, never colour alone
                 marked = Row(spacing_mm=2)
                 marked.add_widget(Icon("close", size_hint_x=None, width=look().font_px("body") * 1.2))
-                marked.add_widget(status)
+                marked.add_widget(Text(key=self.flow.status_key(right), style="strong"))
                 words.add_widget(marked)
-            else:
-                words.add_widget(status)
             if right.blocked:
-                button = Button("screens.access.unblock", "check", name=f"access.unblock.{pro.id}",
+                button = Button("screens.access.unblock", "check", name=f"access.unblock.{pro.id}", row=True,
                                 on_activate=lambda i=pro.id: self.ask(self.flow.ask_unblock, i))
             else:
-                button = Button("screens.access.block", "close", name=f"access.block.{pro.id}",
+                button = Button("screens.access.block", "close", name=f"access.block.{pro.id}", row=True,
                                 on_activate=lambda i=pro.id: self.ask(self.flow.ask_block, i))
             row = Row(spacing_mm=6)
             row.add_widget(words)
-            button.size_hint_x = 0.45
+            button.size_hint_x = 0.3 if look().text_size <= 2 else 0.45
             row.add_widget(button)
             if self.flow.notice_for == pro.id:
                 # the notice sits with the line it is about: one block, never split across pages
@@ -123,10 +127,6 @@ class AccessOverviewScreen(AccessScreen):
                 self.add(item)
             else:
                 self.add(row)
-        self.add(Button("flows.access.emergency.title", "warning", name="access.emergency",
-                        on_activate=self.open_emergency),
-                 Button("flows.access.history.title", "clock", name="access.history",
-                        on_activate=self.open_history))
 
     def ask(self, action: Any, professional_id: str) -> None:
         if action(professional_id):

@@ -15,34 +15,16 @@ from kiosk.core.flows.access_code import AccessCodeFlow, AccessCodeStep
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.i18n import format_date
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.blocks import ChoiceBlock, QrBlock
 from kiosk.ui.flow_context import act, back_to, session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
 from kiosk.ui.qr import QrCode
 from kiosk.ui.screen import Feature, Screen, describe_widgets, register_feature, screen, step_screen
-from kiosk.ui.widgets import Banner, Button, Row, Stack, Text
+from kiosk.ui.widgets import Banner, Button, Text
 
 FLOW_KEY = "ui.flow.access_code"
-#: Up to this text size, the words stand beside the QR code; above, they come before and after it.
-SIDE_BY_SIDE_MAX_SIZE = 1
-
-
-def side_by_side() -> bool:
-    return look().text_size <= SIDE_BY_SIDE_MAX_SIZE
-
-
-def beside_qr(words: list[Any], qr: QrCode) -> Row:
-    """Words on the left, the QR code on the right (one row of the page)."""
-    column = Stack(spacing_mm=3)
-    for w in words:
-        column.add_widget(w)
-    row = Row(spacing_mm=8)
-    row.add_widget(column)
-    qr.size_hint_x = None
-    qr.width = qr.side_px()
-    row.add_widget(qr)
-    return row
 
 
 def signed_in(services: Any) -> bool:
@@ -93,10 +75,11 @@ class AccessCodeDurationScreen(AccessCodeJourney):
     def fill(self) -> None:
         for key in self.flow.explain_keys:
             self.add(Text(key=key))
-        self.add(Text(key=self.flow.choose_key, style="heading"))
-        for index, (_duration, key) in enumerate(self.flow.durations):
-            self.add(Button(key, "clock", kind="secondary", main=True, name=f"access_code.duration.{index}",
-                            on_activate=lambda i=index: self.choose(i)))
+        # the question and all its answers on one page (one block)
+        self.add(ChoiceBlock(Text(key=self.flow.choose_key, style="heading"), [
+            Button(key, "clock", kind="secondary", main=True, name=f"access_code.duration.{index}",
+                   on_activate=lambda i=index: self.choose(i))
+            for index, (_duration, key) in enumerate(self.flow.durations)], columns=(3, 1)))
         if self.flow.active_codes:
             self.add(Text(key=self.flow.active_key, style="heading"))
             for code in self.flow.active_codes:
@@ -122,21 +105,15 @@ class AccessCodeScreen(AccessCodeJourney):
     def fill(self) -> None:
         if self.flow.current is None:  # nothing to show (a refusal, a stale screen): Retour is there
             self.code_text, self.qr, self.left = Text(raw=""), None, None
-            self.side_by_side = side_by_side()
             return
         keep_secret(self.app, self.flow.code)
         self.code_text = Text(raw="  ".join(self.flow.code_groups), style="huge")
         self.qr = QrCode(self.flow.qr_payload or "")
         self.left = Text(source=self._left_text, style="strong")
-        words = [Text(key="flows.access_code.code.give", style="strong"), self.code_text, self.left,
-                 Text(key="flows.access_code.code.until",
-                      values={"date": format_date(self.flow.expires, look().lang)})]
-        self.side_by_side = side_by_side()
-        if self.side_by_side:  # the date under the row: its length changes with the day, the row must not
-            self.add(beside_qr(words[:3], self.qr), words[3])
-        else:
-            self.add(*words[:3], self.qr, *words[3:])
-        self.add(Text(key="screens.access_code.qr_how"))
+        # the instruction, the code and its QR code share a page at every size (one block)
+        self.add(QrBlock([Text(key="flows.access_code.code.give", style="strong"), self.code_text], self.qr))
+        self.add(Text(key="screens.access_code.qr_how"), self.left, Text(key="flows.access_code.code.until",
+                                 values={"date": format_date(self.flow.expires, look().lang)}))
         self.add(Text(key="flows.access_code.explain.sees"))
         self.add_action(Button(self.flow.revoke_button_key, "close", kind="primary", name="access_code.revoke",
                                on_activate=self.ask_revoke))
@@ -151,10 +128,6 @@ class AccessCodeScreen(AccessCodeJourney):
     def on_tick(self) -> None:
         if self.left is not None:
             self.left.refresh()
-
-    def on_prefs(self) -> None:
-        if side_by_side() != self.side_by_side:
-            self.redraw()
 
     def ask_revoke(self) -> None:
         if not self.flow.ask_revoke():

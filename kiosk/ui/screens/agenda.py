@@ -11,12 +11,13 @@ from typing import Any
 from kiosk.core.flows.agenda import AgendaFlow, AgendaStep
 from kiosk.core.i18n import format_date
 from kiosk.core.labels import appointment_kind_of, profession_of
+from kiosk.ui.blocks import QrBlock
 from kiosk.ui.flow_context import session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.qr import QrCode
 from kiosk.ui.screen import Feature, register_feature, screen, step_screen
-from kiosk.ui.screens.access_code import beside_qr, signed_in, side_by_side
+from kiosk.ui.screens.access_code import signed_in
 from kiosk.ui.widgets import Button, Text
 
 FLOW_KEY = "ui.flow.agenda"
@@ -99,15 +100,8 @@ class PhoneScreen(AgendaScreen):
         words = [Text(key=self.flow.phone_keys[0], style="strong"), Text(key=self.flow.phone_keys[1]),
                  Text(key="screens.agenda.when", values={"date": format_date(a.start, look().lang)}),
                  Text(key="screens.agenda.who", values={"who": a.who, "profession": profession_of(look().catalog, a)})]
-        self.side_by_side = side_by_side()
-        if self.side_by_side:
-            self.add(beside_qr(words, self.qr))
-        else:
-            self.add(*words[:2], self.qr, *words[2:])
-
-    def on_prefs(self) -> None:
-        if side_by_side() != getattr(self, "side_by_side", side_by_side()):
-            self.redraw()
+        # what to do, which appointment, and the QR code share a page at every size (one block)
+        self.add(QrBlock([words[0], words[2], words[3]], self.qr), words[1])
 
 
 @screen("agenda.reminder", order=53)

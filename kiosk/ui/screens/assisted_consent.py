@@ -24,6 +24,7 @@ from kiosk.core.assisted import (
     CONSENT_YES_KEY,
     SCOPE_KEYS,
 )
+from kiosk.ui.blocks import ChoiceBlock
 from kiosk.ui.flow_context import assisted_session
 from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, screen
@@ -103,15 +104,14 @@ class ConsentChooseScreen(ConsentBase):
         self.step = (2, 2)
         self.chosen: set[str] = set()
         self.toggles: dict[str, Button] = {}
-        self.content.cols = self._cols()
-        # the question is the title (one line): the four choices and the answers fit a page with the band
+        # the question is the title (one line); every choice shares one page with the answers below
+        # (one block: two columns, or one, with words capped when the text is very large)
         self.question = QUESTION_KEY
         for scope in CHOOSABLE_SCOPES:
-            # "panel" words: as large as the body up to size 2, capped above, so each choice fits a page
             toggle = Button(raw=self._toggle_words(scope), icon="close", kind="secondary", style="panel",
                             name=f"assisted.scope.{scope}", on_activate=lambda s=scope: self.toggle(s))
             self.toggles[scope] = toggle
-            self.add(toggle)
+        self.add(ChoiceBlock(None, list(self.toggles.values()), columns=(2, 1)))
         self.add_action(self.no_button())
         # the answers' words capped like the choices above ("panel"): with the band, all fits a page
         self.add_action(Button(CONSENT_YES_KEY, "check", kind="primary", name="assisted.yes", style="panel",
@@ -121,10 +121,6 @@ class ConsentChooseScreen(ConsentBase):
         if getattr(self, "assisted", None) is None or not hasattr(self, "values"):
             return super().title()
         return look().tr(self.question, **self.values)
-
-    @staticmethod
-    def _cols() -> int:
-        return 2 if look().text_size <= 2 else 1
 
     def _toggle_words(self, scope: str) -> str:
         key = "assisted_ui.consent.on" if scope in self.chosen else "assisted_ui.consent.off"
@@ -152,9 +148,6 @@ class ConsentChooseScreen(ConsentBase):
             return
         for scope in self.toggles:
             self._show_toggle(scope)
-        if self.content.cols != self._cols():
-            self.content.cols = self._cols()
-            self.content.paginate()
 
     def yes(self) -> None:
         a = self.assisted

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
+from kiosk.core.i18n import format_date
 from kiosk.core.labels import document_type_of
 from kiosk.core.speech import ScreenDescription
 from kiosk.ui.journey import JourneyScreen
@@ -75,6 +76,7 @@ class CategoriesScreen(DocumentsScreen):
 @screen("documents.list", order=41)
 @step_screen(DocumentsFlow, DocumentsStep.LIST)
 class ListScreen(DocumentsScreen):
+    list_spacing_mm = 3  # five documents a page at the default size
 
     def fill(self) -> None:
         flow = self.flow
@@ -83,15 +85,19 @@ class ListScreen(DocumentsScreen):
         title = look().tr(flow.list_title_key)
         # very large text: a smaller heading, so a document still fits beside it on the first page
         self.add(Text(raw=look().catalog.tr_n("screens.documents.list.heading", flow.list_total, category=title),
-                      style="heading" if look().text_size <= 2 else "panel"))
+                      style="strong" if look().text_size <= 2 else "panel"))
         if flow.list_empty_key:
             self.add(Text(key=flow.list_empty_key))
             return
         for d in flow.documents:
             hidden = d.hidden_from_professionals
+            # one line a document (its kind and date), so a page holds five at the default size;
+            # who wrote it is said on every page of the document
             self.add(Button("screens.documents.list.item_hidden" if hidden else "screens.documents.list.item",
                             "hidden" if hidden else "document", name=f"documents.open.{d.id}", style="panel",
-                            values={"title": d.title, "date": document_date(d), "type": document_type_of(look().catalog, d), "author": d.author},
+                            row=True,
+                            values={"title": d.title, "date": format_date(d.date.date(), look().lang, weekday=False),
+                                    "type": document_type_of(look().catalog, d), "author": d.author},
                             on_activate=lambda i=d.id: self.open(i)))
         if flow.list_page_count > 1:  # more than one batch: words that differ from the pager's Précédent / Suivant
             first = (flow.list_page - 1) * flow.page_size + 1

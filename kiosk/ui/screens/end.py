@@ -8,12 +8,15 @@ through a long list never loses the screen.
 from __future__ import annotations
 
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.blocks import Block
 from kiosk.ui.look import look
 from kiosk.ui.screen import Screen, screen
 from kiosk.ui.widgets import Button, Text
 
 #: Seconds before the Welcome screen comes back by itself.
 RETURN_AFTER_S = 20
+#: The longest the end screen waits for the patient to page to the helper-session QR code.
+QR_HOLD_MAX_S = 180
 
 
 @screen("end", order=90)
@@ -24,8 +27,9 @@ class EndScreen(Screen):
     def build(self) -> None:
         # first, at the top of page 1 at every size: everything is erased
         self.add(Text(key="ui.end.erased", style="heading"))
-        for line in self.app.end_summary:
-            self.add(Text(raw=line))
+        lines = [Text(raw=line) for line in self.app.end_summary]
+        if lines:  # "Ce que vous avez fait :" never alone: with the first thing done, on one page
+            self.add(Block(*lines[:2]), *lines[2:])
         from kiosk.ui.screens.assisted_end import end_section
 
         end_section(self)  # after an assisted session: what was done, and its QR code to keep
@@ -33,6 +37,8 @@ class EndScreen(Screen):
         self.add(Text(key="ui.end.thanks"), self.countdown)
         self.add_action(Button("ui.end.again", "forward", kind="primary", name="end.again",
                                on_activate=self.app.next_person))
+        self.shown_at = self.app.clock.monotonic()
+        self.qr_seen = getattr(self, "qr", None) is None
 
     def describe(self) -> ScreenDescription:
         """The words shown; the whole list of an assisted session even when it goes on another page."""
@@ -47,7 +53,19 @@ class EndScreen(Screen):
     def _countdown_text(self) -> str:
         return look().catalog.tr_n("ui.end.countdown", self.app.end_seconds_left())
 
+    def _qr_on_page(self) -> bool:
+        qr = getattr(self, "qr", None)
+        if qr is None:
+            return True
+        return any(qr is w for item in self.content.pages[self.content.page] for w in item.walk(restrict=True))
+
     def on_tick(self) -> None:
+        if not getattr(self, "qr_seen", True):
+            # the list's QR code is on a later page: the screen stays until the patient has seen it,
+            # at most QR_HOLD_MAX_S (never a list left on screen for nobody)
+            self.qr_seen = self._qr_on_page()
+            if not self.qr_seen and self.app.clock.monotonic() - self.shown_at < QR_HOLD_MAX_S:
+                self.app.end_touched()
         if self.app.end_seconds_left() <= 0:
             self.app.next_person()
             return

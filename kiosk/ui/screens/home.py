@@ -67,8 +67,9 @@ class HomeScreen(Screen):
                             on_activate=self.app.ask_end_session))
         self.built_for = look().text_size
         if features:
-            # at size 2 the title says it: the room goes to the tiles, all on one page
-            intro = [Text(key="ui.home.intro", style="strong")] if look().text_size != 2 else []
+            # from size 2 the title says it: the room goes to the tiles (at size 2 all on one page;
+            # larger, the first page starts with a tile, never with a lone sentence)
+            intro = [Text(key="ui.home.intro", style="strong")] if look().text_size == 1 else []
             self.add(*intro, *tiles)
         else:
             # nothing else on this kiosk yet: a calm page that says so without "coming soon"

@@ -18,6 +18,7 @@ from kiosk.core.i18n import format_date
 from kiosk.core.labels import profession_of
 from kiosk.core.models import Message, MessageThread
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.blocks import Block
 from kiosk.ui.flow_context import act, load_first, session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
@@ -97,7 +98,8 @@ class MessagesScreen(JourneyScreen):
 
 def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
     pro = thread.professional
-    date = format_date(thread.last_date, look().lang)
+    # a list line: the day only ("21 novembre 2026"), so most conversations hold on one line
+    date = format_date(thread.last_date, look().lang, with_time=False, weekday=False)
     # "reçu le …" (or "envoyé le …" when the patient wrote last): the date the message came, not a deadline
     last = max(thread.messages, key=lambda m: m.date)
     when_key = "screens.messages.sent_on" if last.from_patient else "screens.messages.received_on"
@@ -109,6 +111,8 @@ def thread_values(flow: MessagesFlow, thread: MessageThread) -> dict[str, str]:
 @step_screen(MessagesFlow, MessagesStep.THREADS)
 class ThreadsScreen(MessagesScreen):
     """The conversations, unread first: "Non lu" in words and a closed envelope; read ones an open one."""
+
+    list_spacing_mm = 3  # five conversations a page at the default size
 
     @classmethod
     def prepare(cls, app: Any, params: dict[str, Any]):
@@ -136,12 +140,13 @@ class ThreadsScreen(MessagesScreen):
             icon = "mail" if thread.unread_count else "mail_open"
             name = f"messages.thread.{thread.id}"
             if self.large:
-                self.add(Button("screens.messages.thread_button", icon, values=values, name=name, main=True,
-                                on_activate=lambda i=thread.id: self.open(i)),
-                         Text(key="screens.messages.thread_about", values=values))
+                # the button and what it is about: one block, on one page
+                self.add(Block(Button("screens.messages.thread_button", icon, values=values, name=name, main=True,
+                                      on_activate=lambda i=thread.id: self.open(i)),
+                               Text(key="screens.messages.thread_about", values=values), role="item"))
             else:
-                self.add(Button("screens.messages.thread_item", icon, values=values, name=name, main=True,
-                                on_activate=lambda i=thread.id: self.open(i)))
+                self.add(Button("screens.messages.thread_item", icon, values=values, name=name, row=True,
+                                style="panel", on_activate=lambda i=thread.id: self.open(i)))
             self.spoken[name] = look().tr("screens.messages.thread_spoken", **values)
         if self.large:  # after the conversations: the first page shows the first (unread) one
             self.add(summary)
@@ -166,7 +171,8 @@ class ThreadsScreen(MessagesScreen):
     def describe(self) -> ScreenDescription:
         """The subjects are said only when private content may be spoken; the buttons say who and if read."""
         lines, buttons = describe_widgets(self)
-        page = [w for w in self.content.pages[self.content.page] if getattr(w, "name", "") in self.spoken]
+        page = [w for item in self.content.pages[self.content.page] for w in item.walk(restrict=True)
+                if getattr(w, "name", "") in self.spoken]
         spoken = []
         for text in buttons:  # in the order shown: a conversation's button says who, and whether it was read
             if page and page[0].text == text:
