@@ -98,6 +98,10 @@ def _check_paging(paged: PagedList) -> list[Problem]:
             used = sum(heights) + gap * max(0, len(rows) - 1)
             nxt = pages[number][0]
             next_h = max(_wanted(w, paged._item_width(w, width)) for w in nxt)
+            if getattr(nxt[-1], "keep_with_next", False) and len(pages[number]) > 1:
+                # an instruction moved on with what follows it: both would have to fit here
+                follow = pages[number][1]
+                next_h += gap + max(_wanted(w, paged._item_width(w, width)) for w in follow)
             if used + gap + next_h <= room + 0.5:
                 problems.append(Problem("page.not_filled", where, "the first item of the next page fits here"))
     return problems

@@ -152,6 +152,7 @@ class Pilot:
 
     # -- touching --------------------------------------------------------------------------
     def _centre(self, target: Widget | str) -> tuple[Widget, float, float]:
+        settle_frame()  # a finger touches what is drawn: the layout a change asked for comes first
         widget = self.button(target) if isinstance(target, str) else target
         x, y = widget.to_window(*widget.center)
         return widget, x, y

@@ -508,12 +508,14 @@ class KioskButton(FollowsLook, Measured, TapBehaviour, Widget):
                  on: str = "bg", main: bool = False, raw: str | None = None, values: dict | None = None,
                  vertical: bool | None = None, on_activate: Callable[[], Any] | None = None,
                  name: str = "", min_mm: float | None = None, style: str | None = None,
-                 row: bool = False, **kwargs: Any) -> None:
+                 row: bool = False, inner_mm: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kind, self.on, self.main, self.name = kind, on, main or kind == "primary", name or (key or "")
         #: a line of a list (a document, a message): the smallest target and a thinner edge padding,
         #: so a page holds five of them at the default size
         self.row = row
+        #: the room between the edge and the words (thinner for list lines and pad keys)
+        self.inner_mm = inner_mm if inner_mm is not None else (2.0 if kind == "bar" or row else 3.5)
         if row:
             min_mm = th.MIN_TARGET_MM if min_mm is None else min_mm
             self.full_row = True
@@ -541,7 +543,7 @@ class KioskButton(FollowsLook, Measured, TapBehaviour, Widget):
 
     # geometry in pixels
     def _pad(self) -> float:
-        return look().mm(2.0 if self.kind == "bar" or self.row else 3.5)
+        return look().mm(self.inner_mm)
 
     def _icon_px(self) -> float:
         # the words' own size (a block may have capped them): the icon follows
@@ -744,17 +746,21 @@ class PagedList(Measured, BoxLayout):
 
     #: None, or 1.0 once the foot's words were capped to make room (kept until the size changes)
     _foot_cap: float | None = None
+    _foot_before: dict = {}
 
     def _cap_foot(self, cap: float | None) -> None:
         """The pager's and the main actions' words at most `cap` times the default size, the way the
         bars keep one size: with very large text, the page keeps the room."""
         if cap == self._foot_cap or self.foot is None:
             return
+        if self._foot_cap is None:  # what the words had before (a screen may cap its own actions)
+            self._foot_before = {}
         self._foot_cap = cap
         for w in [*self.foot.children, self.prev, self.where, self.next]:
             label = getattr(w, "label", w)
             if isinstance(label, Text):
-                label.cap = cap
+                before = self._foot_before.setdefault(label, label.cap)
+                label.cap = before if cap is None else min(cap, before or cap)
                 w.refresh()
 
     def _try_foot(self) -> bool:
@@ -868,14 +874,65 @@ class PagedList(Measured, BoxLayout):
     def _row_heights(self, width: float) -> list[float]:
         return [max(_wanted(w, self._item_width(w, width)) for w in row) for row in self._rows()]
 
+    _capped: list[Widget] = []
+
+    def _cap_words(self, widgets: Iterable[Widget], cap: float | None) -> None:
+        for widget in widgets:
+            for node in widget.walk(restrict=True):
+                if isinstance(node, Text):
+                    node.cap = cap
+            refresh_tree(widget)
+
+    def _uncap_leads(self) -> None:
+        if self._capped:
+            self._cap_words(self._capped, None)
+            self._capped = []
+
+    def _fit_leads(self, room: float) -> None:
+        """An instruction and the control it leads to that cannot share a page at the chosen size:
+        their words capped (1.6, 1.3, then 1 times the default), never the two apart; so too a
+        row taller than a page, which would else be drawn cut."""
+        scale = look().scale
+        gap = look().mm(self.spacing_mm)
+        for text, after in zip(self.items, self.items[1:]):
+            if not (isinstance(text, Text) and getattr(text, "keep_with_next", False)):
+                continue
+
+            def together() -> float:
+                return (_wanted(text, self._item_width(text, self.width)) + gap
+                        + _wanted(after, self._item_width(after, self.width)))
+
+            self._cap_until(lambda: together() <= room + 0.5, (text, after), scale)
+        # a row (a tile, a line of the list) taller than a page: its words capped the same way
+        for row in self._rows():
+            if not any(getattr(w, "keep_together", False) or isinstance(w, Text) for w in row):  # words are cut
+                self._cap_until(lambda row=row: max(_wanted(w, self._item_width(w, self.width)) for w in row)
+                                <= room + 0.5, row, scale)
+
+    def _cap_until(self, fits: Callable[[], bool], widgets: Sequence[Widget], scale: float) -> None:
+        if fits():
+            return
+        for cap in (1.6, 1.3, 1.0):
+            if cap >= scale:
+                continue
+            self._cap_words(widgets, cap)
+            self._capped = [*self._capped, *widgets]
+            if fits():
+                return
+
     def _split_long_texts(self, room: float) -> None:
         """A paragraph taller than a page is cut, between words, into pieces that fit."""
         width = int(self.width)
         items: list[Widget] = []
+        scale = look().scale
         for item in self._source_items:
-            line = measure("Hg", int(getattr(item, "font_size", 1)), False, 10000)[1]
-            if isinstance(item, Text) and room >= 2 * line and item.wanted_height(width) > room:
-                items.extend(self._pieces(item, width, room))
+            if isinstance(item, Text) and item.wanted_height(width) > room:
+                # a page holds at least two of its lines, its words capped if they must be
+                self._cap_until(lambda item=item: 2 * measure("Hg", int(item.font_size), False, 10000)[1] <= room,
+                                (item,), scale)
+                line = measure("Hg", int(item.font_size), False, 10000)[1]
+                cut = room >= 2 * line and item.wanted_height(width) > room
+                items.extend(self._pieces(item, width, room) if cut else [item])
             else:
                 items.append(item)
         self.items = items
@@ -906,6 +963,9 @@ class PagedList(Measured, BoxLayout):
         made = [Text(raw=" ".join(piece), style=item.style, on=item.on, fg=item.fg_role) for piece in pieces]
         for piece in made:
             piece.piece_of = item  # type: ignore[attr-defined]
+            if item.cap is not None:
+                piece.cap = item.cap
+                piece.refresh()
         return made
 
     def paginate(self) -> None:
@@ -916,6 +976,7 @@ class PagedList(Measured, BoxLayout):
         shown = self.pages[self.page] if 0 <= self.page < len(self.pages) else []
         anchor = shown[0] if shown and shown[0] in self._source_items else None
         self.items = list(self._source_items)
+        self._uncap_leads()
         blocks = [item for item in self.items if getattr(item, "keep_together", False)]
         for block in blocks:
             block.reset()
@@ -931,6 +992,7 @@ class PagedList(Measured, BoxLayout):
             for block in blocks:
                 if _wanted(block, self._item_width(block, self.width)) > block_room + 0.5:
                     block.fit(self._item_width(block, self.width), block_room)
+            self._fit_leads(page_room)
             self._split_long_texts(page_room)
             rows, heights = self._rows(), self._row_heights(self.width)
         room = self.height

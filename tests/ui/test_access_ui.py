@@ -40,7 +40,7 @@ def test_block_then_unblock_a_professional(pilot):
     right = [r for r in flow.rights if not r.blocked and r.professional.gender == "male"][-1]
     pro = right.professional
     find_button(pilot, f"access.block.{pro.id}")
-    assert pro.name in pilot.texts() and profession_of(FR, pro) in pilot.texts()
+    assert f"{pro.name}, {profession_of(FR, pro)}" in pilot.texts()  # one line a professional
     pilot.tap(f"access.block.{pro.id}")
     # the question names the professional; the words follow his gender
     assert f"Voulez-vous bloquer {pro.name}, {profession_of(FR, pro)} ?" in pilot.texts()
@@ -57,8 +57,8 @@ def test_block_then_unblock_a_professional(pilot):
     assert screen.content.page == page
     texts = pilot.texts()
     notice = texts.index(f"{pro.name} est bloqué.")
-    assert texts[notice + 1] == pro.name and texts[notice + 2] == profession_of(FR, pro)
-    assert texts[notice + 3] == "Bloqué : ne peut pas voir votre dossier."
+    assert texts[notice + 1] == f"{pro.name}, {profession_of(FR, pro)}"
+    assert texts[notice + 2] == "Bloqué : ne peut pas voir votre dossier."
     assert f"access.unblock.{pro.id}" in [b.name for b in pilot.buttons()]
     line = next(w for w in screen.content.pages[screen.content.page] if f"{pro.name} est bloqué." in all_words(w))
     assert "close" in [w.name for w in line.walk() if type(w).__name__ == "Icon"], "never colour alone"

@@ -181,7 +181,7 @@ def test_language_switch_changes_every_visible_label(pilot):
 def test_text_size_and_theme_from_the_display_panel(pilot):
     app = pilot.app
     start_signed_in(pilot)
-    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Touchez ce que vous voulez faire."][0]
+    body = pilot.button("home.feature.documents").label  # a tile's words
     size_1 = body.font_size
     pilot.tap("bar.display")
     assert "Affichage" in pilot.texts()
@@ -195,7 +195,7 @@ def test_text_size_and_theme_from_the_display_panel(pilot):
     assert "Clair" in pilot.texts()
     pilot.tap("C'est bon")
     assert app.session.prefs.text_size == 4 and app.session.prefs.theme == "contraste"
-    body = [w for w in pilot.widgets() if getattr(w, "text", "") == "Touchez ce que vous voulez faire."][0]
+    body = pilot.button("home.feature.documents").label
     assert body.font_size >= 2 * size_1
     assert tuple(body.color[:3]) == th.THEMES["contraste"].text
     assert tuple(app.shell._bg_colour.rgba[:3]) == th.THEMES["contraste"].bg

@@ -96,10 +96,14 @@ class TypedBox(Stack):
             label.style = "strong" if self.error_key else "body"
             label.set_text(key=self.error_key or "screens.messages.typing.empty")
             return
-        label.style = "heading"
-        label.refresh()
         width = int(max(1, self.width - self.padding[0] - self.padding[2]))
         room = self.height - self.padding[1] - self.padding[3]
+        # the largest words that hold at least one line in the frame (a band leaves it little height)
+        for style, cap in (("heading", None), ("strong", None), ("strong", 1.6), ("strong", 1.3), ("strong", 1.0)):
+            label.style, label.cap = style, cap
+            label.refresh()
+            if room <= 0 or measure("…" + CARET, int(label.font_size), bool(label.bold), width)[1] <= room:
+                break
         font, bold = int(label.font_size), bool(label.bold)
         text = self.typed + CARET
         if measure(text, font, bold, width)[1] > room > 0:
@@ -128,10 +132,19 @@ class TypedPanel(Measured, BoxLayout):
         done.size_hint_x = None
         self.add_widget(box)
         self.add_widget(done)
+        self.bind(height=lambda *_: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
         self.spacing = look().mm(4)
+        # under a band the panel is short: Continuer's words capped until they hold in its height
+        for cap in (None, 1.6, 1.3, 1.0):
+            if cap is not None and cap >= look().scale:
+                continue
+            self.done.label.cap = cap
+            self.done.refresh()
+            if self.height <= 1 or self.done.wanted_height(self.done.natural_width()) <= self.height + 0.5:
+                break
         self.done.width = self.done.natural_width()
 
 

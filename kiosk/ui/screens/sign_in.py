@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any, Callable
 
 from kiosk.core.flows.sign_in import SignInFlow, SignInStep
+from kiosk.ui import theme as th
 from kiosk.ui.flow_context import act, session_flow
 from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
@@ -110,17 +111,23 @@ class SignInScreen(JourneyScreen):
     # size at every text size, so it always fits beside the words and never goes to another page.
     def pad_rows(self) -> list[Row]:
         def key(label: str) -> Button:
-            return Button(raw=label, name=f"pad.{label}", min_mm=PAD_KEY_MM, vertical=True, style="key",
-                          on_activate=lambda: self.press(label))
+            # a thin inner margin: the key is its 16 mm, not its words' height, under two bands too
+            return Button(raw=label, name=f"pad.{label}", min_mm=self.key_mm, vertical=True, style="key",
+                          inner_mm=2.0, on_activate=lambda: self.press(label))
 
         keys: dict[str, Button] = {k: key(k) for k in (*PAD_KEYS, "0")}
         for k in PAD_KEYS:  # the digits narrower than the last column
             keys[k].size_hint_x, keys[k].width = None, look().mm(PAD_DIGIT_WIDTH_MM)
-        keys["delete"] = Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=PAD_KEY_MM,
-                                vertical=True, style="key", on_activate=self.delete)
-        keys["clear"] = Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=PAD_KEY_MM,
-                               vertical=True, style="key", on_activate=self.clear)
+        keys["delete"] = Button("screens.sign_in.pad.delete", name="pad.delete", min_mm=self.key_mm,
+                                vertical=True, style="key", inner_mm=2.0, on_activate=self.delete)
+        keys["clear"] = Button("screens.sign_in.pad.clear", name="pad.clear", min_mm=self.key_mm,
+                               vertical=True, style="key", inner_mm=2.0, on_activate=self.clear)
         return [self._row([keys[k] for k in row]) for row in PAD_LAYOUT]
+
+    @property
+    def key_mm(self) -> float:
+        """16 mm keys; under two bands (training and a helper), the 15 mm every target keeps."""
+        return PAD_KEY_MM if len(self.app.shell.bands.children) < 2 else th.MIN_TARGET_MM
 
     @property
     def compact_pad(self) -> bool:
@@ -158,6 +165,13 @@ class SignInScreen(JourneyScreen):
         self.pad: Stack | None = None
         self.typed_widgets: list[Any] = []
         super().__init__(app, step, **params)
+        if self.compact_pad:
+            # under a band, the main actions' words keep the pad's size: the pad keeps its room
+            for button in self.actions.children:
+                label = getattr(button, "label", None)
+                if label is not None:
+                    label.cap = 1.0
+                    button.refresh()
         if self.pad is not None:
             # the paged words and the pad side by side, in the room the words had alone
             index = self.children.index(self.content)
