@@ -19,10 +19,8 @@ from typing import Any, Callable, Sequence
 from kivy.uix.widget import Widget
 
 from kiosk.ui.look import look
-from kiosk.ui.widgets import Gap, Row, Stack, Text, refresh_tree
+from kiosk.ui.widgets import CAPS, Gap, Row, Stack, cap_words
 
-#: The largest scale of a block's words, tried in turn when no arrangement fits (None: as chosen).
-CAPS: tuple[float | None, ...] = (None, 1.6, 1.3, 1.0)
 #: The smallest QR code side a crowded page may use, in millimetres (6 cm when there is room).
 SMALLEST_QR_MM = 50.0
 
@@ -74,10 +72,7 @@ class Block(Stack):
         if cap == self.cap:
             return
         self.cap = cap
-        for node in self.walk(restrict=True):
-            if isinstance(node, Text):
-                node.cap = cap
-        refresh_tree(self)
+        cap_words([self], cap)
 
     def reset(self) -> None:
         """Back to the preferred arrangement at the chosen text size."""

@@ -27,7 +27,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme as th
 from kiosk.ui.look import STYLES, look
 from kiosk.ui.screen import describe_widgets
-from kiosk.ui.widgets import Button, Icon, Measured, Row, Stack, Text, measure, text_width
+from kiosk.ui.widgets import CAPS, Button, Icon, Measured, Row, Stack, Text, measure, text_width
 
 #: Between two paragraphs, in line heights.
 PARAGRAPH_GAP = 0.45
@@ -35,9 +35,6 @@ PARAGRAPH_GAP = 0.45
 _SPACES = re.compile(r"[ \t\r\n]+")
 #: session.data: where each document or conversation was left, so a new screen opens at the same words.
 PLACE_KEY = "ui.reading.place"
-#: The scales a group of paragraphs taller than a page is capped to, in turn (the text sizes 3, 2
-#: and 1): the same steps as the blocks of a screen (kiosk.ui.blocks.CAPS).
-CAPS: tuple[float | None, ...] = (None, 1.6, 1.3, 1.0)
 
 
 def capped_font_px(style: str, cap: float) -> int:
@@ -120,7 +117,7 @@ class Words:
     gap_before: bool = True
     source: Any = None  # where the words come from (a PDF page and place), for the original page
     #: paragraphs with the same value share a page (a lab value and its normal range); when they are
-    #: taller than a whole page at the person's size, their words are capped (kiosk.ui.blocks.CAPS)
+    #: taller than a whole page at the person's size, their words are capped (kiosk.ui.widgets.CAPS)
     together: Any = None
 
 

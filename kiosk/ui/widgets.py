@@ -211,6 +211,20 @@ class Measured:
 
 # --- text -----------------------------------------------------------------------------------
 
+#: The largest scale of words that must fit their room, tried in turn (None: as the person chose);
+#: never below the default size. Blocks, the page splitter and the reading view share the steps.
+CAPS: tuple[float | None, ...] = (None, 1.6, 1.3, 1.0)
+
+
+def cap_words(widgets: Iterable[Widget], cap: float | None) -> None:
+    """Every text inside `widgets` at most `cap` times the default size, redrawn."""
+    for widget in widgets:
+        for node in widget.walk(restrict=True):
+            if isinstance(node, Text):
+                node.cap = cap
+        refresh_tree(widget)
+
+
 def capped_font_px(style: str, cap: float) -> int:
     """The style's font size when the text size is at most `cap` (the scale of the body)."""
     from kiosk.ui.look import STYLES
@@ -876,16 +890,9 @@ class PagedList(Measured, BoxLayout):
 
     _capped: list[Widget] = []
 
-    def _cap_words(self, widgets: Iterable[Widget], cap: float | None) -> None:
-        for widget in widgets:
-            for node in widget.walk(restrict=True):
-                if isinstance(node, Text):
-                    node.cap = cap
-            refresh_tree(widget)
-
     def _uncap_leads(self) -> None:
         if self._capped:
-            self._cap_words(self._capped, None)
+            cap_words(self._capped, None)
             self._capped = []
 
     def _fit_leads(self, room: float) -> None:
@@ -912,10 +919,10 @@ class PagedList(Measured, BoxLayout):
     def _cap_until(self, fits: Callable[[], bool], widgets: Sequence[Widget], scale: float) -> None:
         if fits():
             return
-        for cap in (1.6, 1.3, 1.0):
+        for cap in CAPS[1:]:
             if cap >= scale:
                 continue
-            self._cap_words(widgets, cap)
+            cap_words(widgets, cap)
             self._capped = [*self._capped, *widgets]
             if fits():
                 return

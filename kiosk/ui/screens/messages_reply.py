@@ -22,7 +22,7 @@ from kiosk.ui.screen import screen, step_screen
 from kiosk.ui.screens.messages import (
     MessagesScreen,
 )
-from kiosk.ui.widgets import Button, Measured, Stack, Text, measure
+from kiosk.ui.widgets import CAPS, Button, Measured, Stack, Text, measure
 
 #: Shown after the typed text, so a space or the place of the next letter can be seen.
 CARET = "|"
@@ -99,7 +99,7 @@ class TypedBox(Stack):
         width = int(max(1, self.width - self.padding[0] - self.padding[2]))
         room = self.height - self.padding[1] - self.padding[3]
         # the largest words that hold at least one line in the frame (a band leaves it little height)
-        for style, cap in (("heading", None), ("strong", None), ("strong", 1.6), ("strong", 1.3), ("strong", 1.0)):
+        for style, cap in (("heading", None), *(("strong", cap) for cap in CAPS)):
             label.style, label.cap = style, cap
             label.refresh()
             if room <= 0 or measure("…" + CARET, int(label.font_size), bool(label.bold), width)[1] <= room:
@@ -138,7 +138,7 @@ class TypedPanel(Measured, BoxLayout):
     def refresh(self) -> None:
         self.spacing = look().mm(4)
         # under a band the panel is short: Continuer's words capped until they hold in its height
-        for cap in (None, 1.6, 1.3, 1.0):
+        for cap in CAPS:
             if cap is not None and cap >= look().scale:
                 continue
             self.done.label.cap = cap
