@@ -98,6 +98,17 @@ def pilot(kiosk_app):
 
 
 @pytest.fixture()
+def backend(kiosk_app):
+    """The demo health space lives for the whole run: start from its first state, and leave it so."""
+    space = kiosk_app.services.backend
+    space.set_unavailable(False)
+    space.reset()
+    yield space
+    space.set_unavailable(False)
+    space.reset()
+
+
+@pytest.fixture()
 def shots_dir(tmp_path: Path) -> Path:
     return tmp_path
 

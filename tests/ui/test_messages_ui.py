@@ -22,17 +22,6 @@ HOSPITAL = "paulette-fil-hopital"
 LETTER = "paulette-hospi-2026-10"
 
 
-@pytest.fixture()
-def backend(kiosk_app):
-    """The demo health space lives for the whole run: start from its first state, and leave it so."""
-    space = kiosk_app.services.backend
-    space.set_unavailable(False)
-    space.reset()
-    yield space
-    space.set_unavailable(False)
-    space.reset()
-
-
 def open_messages(pilot, backend, ins=RICH):
     app = pilot.app
     pilot.tap("Commencer")

@@ -24,17 +24,6 @@ CLOSABLE = "172049999900717"
 RESULTS = "paulette-fil-resultats"
 
 
-@pytest.fixture()
-def backend(kiosk_app):
-    """The demo health space lives for the whole run: start from its first state, and leave it so."""
-    space = kiosk_app.services.backend
-    space.set_unavailable(False)
-    space.reset()
-    yield space
-    space.set_unavailable(False)
-    space.reset()
-
-
 def signed_in_home(pilot, backend, ins=RICH):
     app = pilot.app
     pilot.tap("Commencer")
