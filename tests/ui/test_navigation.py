@@ -7,7 +7,6 @@ the way it came (Home).
 
 from __future__ import annotations
 
-import pytest
 
 from kiosk.core.flows.access import AccessStep
 from kiosk.core.flows.access_code import AccessCodeStep
