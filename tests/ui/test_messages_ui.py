@@ -6,7 +6,6 @@ checked in the demo health space itself, not only on screen.
 
 from __future__ import annotations
 
-
 from kiosk.core.flows.base import PATIENT_SESSION
 from kiosk.core.i18n import format_date
 from kiosk.services.backend.demo import demo_sign_in_code

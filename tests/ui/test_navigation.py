@@ -7,7 +7,6 @@ the way it came (Home).
 
 from __future__ import annotations
 
-
 from kiosk.core.flows.access import AccessStep
 from kiosk.core.flows.access_code import AccessCodeStep
 from kiosk.core.flows.agenda import AgendaStep
