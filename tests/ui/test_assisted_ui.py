@@ -512,7 +512,7 @@ def test_leaving_between_pin_and_code_makes_the_ticket_worthless(pilot):
     secret = new_totp_secret()
     fresh_helper(store, "3006", TOTP_PIN, totp_secret=secret)
     sign_in_helper(pilot, "3006", TOTP_PIN)
-    ticket = app.session.data["ui.assisted.helper_sign_in"].ticket
+    ticket = app.session.data["ui.assisted.helper_sign_in"]._ticket  # the store's, between PIN and code
     assert ticket and app.nav.current.name == "assisted.helper_code"
     pilot.tap("assisted.change_identifier")
     assert app.nav.current.name == "assisted.helper_sign_in"

@@ -53,15 +53,29 @@ def helper_pin_wrong(app: Any) -> None:
     on_screen(app, "assisted.helper_pin")
 
 
-def helper_code(app: Any) -> None:
-    """The third step, for a helper with a second factor (the demo helper has none): what the PIN
-    screen shows once the store asks for the code, three digits typed."""
-    _helper_pad(app)
-    press(app, "assisted.next")
-    from kiosk.ui.screens.assisted_sign_in import typed
+#: A helper with a second factor, added to the pictures' throw-away store (the demo helper has none).
+CODE_HELPER, CODE_HELPER_PIN = "1002", "246802"
 
-    typed(app).ticket = None
-    app.nav.show("assisted.helper_code", remember=False)
+
+def _helper_with_code(app: Any) -> None:
+    from kiosk.services.storage.helper_accounts import new_totp_secret
+    from kiosk.ui.screens.assisted import DEMO_HELPER_NAME, DEMO_HELPER_ORGANISATION
+
+    helpers = app.services.store.helpers
+    if helpers.get(CODE_HELPER) is None:
+        helpers.add(CODE_HELPER, DEMO_HELPER_NAME, DEMO_HELPER_ORGANISATION, CODE_HELPER_PIN,
+                    totp_secret=new_totp_secret())
+
+
+def helper_code(app: Any) -> None:
+    """The third step, for a helper with a second factor: the PIN is right, the store asks for the
+    code of the helper's app, three digits typed."""
+    _helper_with_code(app)
+    press(app, "welcome.helper")
+    type_digits(app, CODE_HELPER)
+    press(app, "assisted.next")
+    type_digits(app, CODE_HELPER_PIN)
+    press(app, "assisted.ok")
     type_digits(app, "135")
     on_screen(app, "assisted.helper_code")
 
