@@ -1,9 +1,11 @@
 """The patient's consent, in two short screens, shown and spoken, before anything of theirs.
 
-1. "assisted.consent": who helps (name, organisation), for this session only.
-2. "assisted.consent.choose": what the helper may see — documents, messages, agenda,
-   "qui voit mes données" — each chosen separately (large toggles that say their state in
-   words), then "Oui, j'accepte" / "Non, merci".
+One screen per step of kiosk.core.flows.consent.ConsentFlow, which decides what comes next:
+
+1. WHO: who helps (name, organisation), for this session only.
+2. CHOOSE: what the helper may see — documents, messages, agenda, "qui voit mes données" —
+   each chosen separately (large toggles that say their state in words), then "Oui, j'accepte"
+   (Home) / "Non, merci" (REFUSED: the neutral screen).
 
 Neither is an in-session screen: no Accueil and no Terminer, so nothing of the patient can
 be reached before the answer; the band's "Arrêter l'accompagnement" stays. "Non, merci" on
@@ -24,12 +26,13 @@ from kiosk.core.assisted import (
     CONSENT_YES_KEY,
     SCOPE_KEYS,
 )
+from kiosk.core.flows.consent import ConsentFlow, ConsentStep
 from kiosk.ui.blocks import ChoiceBlock
 from kiosk.ui.flow_context import assisted_session
 from kiosk.ui.look import look
-from kiosk.ui.screen import Screen, screen
+from kiosk.ui.screen import Screen, register_exit, register_step, screen, step_screen
 from kiosk.ui.screens import sign_in as sign_in_screens
-from kiosk.ui.screens.assisted import ui_for
+from kiosk.ui.screens.assisted import RefusedScreen, ui_for
 from kiosk.ui.widgets import Button, Text
 
 #: The title of the choices: "Que peut voir {name} ?" (CONSENT_WHAT_KEY's sentence, short enough for one line).
@@ -37,18 +40,23 @@ QUESTION_KEY = "assisted_ui.consent.question"
 #: Colours of a toggle: (fill, text, edge) when chosen and when not (the words and icon say it too).
 CHOSEN_LOOK = ("primary_bg", "primary_text", "primary_bg")
 NOT_CHOSEN_LOOK = ("btn_bg", "btn_text", "btn_edge")
+#: session.data key of the ConsentFlow (wiped with the session; the screens keep theirs after a refusal)
+FLOW_KEY = "ui.assisted.consent"
 
 
 def _after_sign_in(app: Any) -> bool:
-    """The patient is signed in: while consent is pending, the consent screen instead of Home."""
+    """The patient is signed in: while consent is pending, the consent's first step instead of Home."""
     assisted = assisted_session(app)
     if assisted is not None and assisted.consent_pending:
-        app.nav.show("assisted.consent", remember=False)
+        flow = app.session.data[FLOW_KEY] = ConsentFlow(assisted)
+        app.nav.follow(flow)
         return True
     return False
 
 
 sign_in_screens.AFTER_SIGN_IN.append(_after_sign_in)
+register_exit(ConsentFlow, lambda nav, _flow: nav.home(), step=ConsentStep.ACCEPTED)
+register_step(ConsentFlow, ConsentStep.REFUSED, RefusedScreen)
 
 
 class ConsentBase(Screen):
@@ -56,9 +64,12 @@ class ConsentBase(Screen):
     in_session = False
     can_go_back = False
 
+    flow: ConsentFlow | None
+
     def build(self) -> None:
-        self.assisted = assisted_session(self.app)
-        if self.assisted is None or not self.assisted.consent_pending:
+        self.flow = self.app.session.data.get(FLOW_KEY)
+        self.assisted = self.flow.assisted if self.flow is not None else None
+        if self.flow is None or not self.flow.asking:
             return  # a stale screen: nothing to ask (and nothing of the patient to show)
         self.values = self.assisted.band_values()
         if look().text_size >= 3:  # with the band there is little room: closer rows, every word still on a page
@@ -68,11 +79,13 @@ class ConsentBase(Screen):
     def fill(self) -> None:  # pragma: no cover - overridden
         pass
 
+    def follow(self) -> None:
+        self.app.nav.follow(self.flow)
+
     def no(self) -> None:
-        if self.assisted is not None:
-            self.assisted.refuse()
+        self.flow.refuse()  # every patient object of the session goes
         ui_for(self.app).sync()
-        self.app.nav.show("assisted.refused", remember=False)
+        self.follow()
 
     def no_button(self) -> Button:
         return Button(CONSENT_NO_KEY, "close", kind="secondary", main=True, name="assisted.no", style="panel",
@@ -80,6 +93,7 @@ class ConsentBase(Screen):
 
 
 @screen("assisted.consent", order=19)
+@step_screen(ConsentFlow, ConsentStep.WHO)
 class ConsentWhoScreen(ConsentBase):
     """Who helps, for this session only."""
 
@@ -93,16 +107,20 @@ class ConsentWhoScreen(ConsentBase):
         self.add_action(self.no_button())
         self.add_action(Button("assisted_ui.continue", "forward", kind="primary", name="assisted.consent.next",
                                style="panel",
-                               on_activate=lambda: self.app.nav.show("assisted.consent.choose", remember=False)))
+                               on_activate=self.next))
+
+    def next(self) -> None:
+        self.flow.next_step()
+        self.follow()
 
 
 @screen("assisted.consent.choose", order=19)
+@step_screen(ConsentFlow, ConsentStep.CHOOSE)
 class ConsentChooseScreen(ConsentBase):
     """What the helper may see, each chosen separately; then yes or no."""
 
     def fill(self) -> None:
         self.step = (2, 2)
-        self.chosen: set[str] = set()
         self.toggles: dict[str, Button] = {}
         # the question is the title (one line); every choice shares one page with the answers below
         # (one block: two columns, or one, with words capped when the text is very large)
@@ -122,6 +140,10 @@ class ConsentChooseScreen(ConsentBase):
             return super().title()
         return look().tr(self.question, **self.values)
 
+    @property
+    def chosen(self) -> set[str]:
+        return self.flow.chosen if self.flow is not None else set()
+
     def _toggle_words(self, scope: str) -> str:
         key = "assisted_ui.consent.on" if scope in self.chosen else "assisted_ui.consent.off"
         return look().tr(key, scope=look().tr(SCOPE_KEYS[scope]))
@@ -137,7 +159,7 @@ class ConsentChooseScreen(ConsentBase):
         button.refresh()
 
     def toggle(self, scope: str) -> None:
-        self.chosen ^= {scope}
+        self.flow.toggle(scope)  # the same step: only this toggle changes
         self._show_toggle(scope)
         if self.question != QUESTION_KEY:
             self.question = QUESTION_KEY
@@ -150,13 +172,11 @@ class ConsentChooseScreen(ConsentBase):
             self._show_toggle(scope)
 
     def yes(self) -> None:
-        a = self.assisted
-        if a is None:
+        if self.flow is None:
             return
-        if not self.chosen:
+        if not self.flow.accept() and self.flow.error_key:
             # said in place of the question (a banner would push the choices to another page)
             self.question = CONSENT_NONE_CHOSEN_KEY if look().text_size <= 2 else "assisted_ui.consent.none_chosen"
             self.app.nav.update_bars()
             return
-        a.give_consent(self.chosen)
-        self.app.nav.home()
+        self.follow()
