@@ -6,14 +6,16 @@
   stays through session ends and "next person"; it has no close button. Its one button opens
   the exercises ("Exercices"), or, while an exercise runs, asks for the check ("Vérifier");
 - the menu lists the exercises of kiosk.core.training with their result; choosing one shows
-  its goal in FALC and "Commencer l'exercice"; the trainee then uses the normal screens;
+  its goal in FALC and "Commencer l'exercice"; the trainee then uses the normal screens. Which
+  of these screens comes next is kiosk.core.flows.training.TrainingFlow's step (one screen per
+  step, the exercise itself being the normal kiosk);
 - the check is the core's judgement (kiosk.core.training.Training) from the records the flows
   emit (``flow_context.AUDIT_TAPS``) and from the assisted session; never a "j'ai fini";
 - the demo one-time code is shown on the code screen in training mode only
   (``sign_in.CODE_HINTS``), and it is registered as a secret with the voice.
 
-The Training object lives in ``services.extras`` (not in the session's data): the results
-stay while patients come and go. ``disable_training`` puts everything back (tests).
+The Training object and its flow live in ``services.extras`` (not in the session's data): the
+results stay while patients come and go. ``disable_training`` puts everything back (tests).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Callable
 
 from kiosk.core.flows.base import AuditRecord
 from kiosk.core.flows.sign_in import IDENTIFIER_GROUPS
+from kiosk.core.flows.training import TrainingFlow, TrainingStep
 from kiosk.core.session import State
 from kiosk.core.speech import ScreenDescription
 from kiosk.core.training import (
@@ -36,7 +39,7 @@ from kiosk.services.backend.demo import demo_patient_cards, demo_sign_in_code
 from kiosk.ui.flow_context import AUDIT_TAPS, assisted_session
 from kiosk.ui.look import look
 from kiosk.ui.overlays import ConfirmDialog
-from kiosk.ui.screen import Screen, screen
+from kiosk.ui.screen import SCREENS, Screen, register_exit, screen, step_screen
 from kiosk.ui.screens import sign_in
 from kiosk.ui.shell import Band
 from kiosk.ui.widgets import Button, Text
@@ -44,7 +47,6 @@ from kiosk.ui.widgets import Button, Text
 #: services.extras key of the running TrainingMode.
 MODE_KEY = "ui.training"
 MENU, GOAL, RESULT, SUMMARY = "training.menu", "training.goal", "training.result", "training.summary"
-TRAINING_SCREENS = (MENU, GOAL, RESULT, SUMMARY)
 
 STATE_ICONS = {ResultState.SUCCESS: "check", ResultState.FAILURE: "close"}
 
@@ -72,8 +74,7 @@ class TrainingMode:
         self.app = app
         self.for_picture = for_picture
         self.training = Training(app.services.backend, session=app.session)
-        #: The exercise the trainee started and has not left yet (the band names it).
-        self.active: str | None = None
+        self.flow = TrainingFlow(self.training)
         #: The screen to come back to after "Vérifier" → "Continuer l'exercice".
         self.return_to: tuple[str, dict[str, Any]] | None = None
         # the band keeps the size of the bars (which do not grow with the text size either), so
@@ -113,6 +114,15 @@ class TrainingMode:
 
     def _picture_over(self, _session: Any) -> None:
         self.uninstall()
+
+    @property
+    def active(self) -> str | None:
+        """The exercise the trainee started and has not left yet (the band names it)."""
+        return self.flow.active
+
+    @active.setter
+    def active(self, exercise_id: str | None) -> None:
+        self.flow.active = exercise_id
 
     # -- the band ---------------------------------------------------------------------------
     def band_words(self) -> str:
@@ -159,55 +169,69 @@ class TrainingMode:
         if session.state is State.ENDED:
             self.app.next_person()
 
-    def open_menu(self) -> None:
-        if self.active is not None:
-            self.training.stop()  # leaving an exercise before its goal is "not done"
-            self.active = None
-            self.refresh_band()
-        self.leave_session()
-        self.app.nav.reset(MENU)
+    def follow(self) -> None:
+        """The screen of the flow's step (flows lead, screens follow)."""
+        self.app.nav.follow(self.flow)
 
-    def start(self, exercise_id: str) -> None:
+    def open_menu(self) -> None:
+        was_running = self.active is not None
+        self.flow.open_menu()  # leaving an exercise before its goal is "not done"
+        if was_running:
+            self.refresh_band()
+        self.leave_session()  # then Welcome: nothing on the way back
+        self.follow()
+
+    def choose(self, exercise_id: str) -> None:
+        self.flow.choose(exercise_id)
+        self.follow()
+
+    def start(self) -> None:
         """"Commencer l'exercice": fresh demo data, then the normal kiosk from its Welcome screen."""
         self.leave_session()
-        self.training.start(exercise_id)
-        self.active = exercise_id
+        self.flow.start()
         self.return_to = None
         self.refresh_band()
-        self.app.nav.welcome()
+        self.follow()
 
     def verify(self) -> None:
         """"Vérifier": the core judges from what was really done; the result screen says it."""
         current = self.app.nav.current
-        if current is not None and current.name not in TRAINING_SCREENS:
+        if current is not None and not isinstance(current, TrainingScreen):
             self.return_to = self.app.nav.where()
         self.attach_assisted()
-        self.training.check()
-        self.app.nav.show(RESULT)
+        self.flow.verify()
+        self.follow()
 
     def resume(self) -> None:
-        """"Continuer l'exercice": back to the screen the trainee was on."""
+        """"Continuer l'exercice": back to the exercise (see `back_to_exercise`)."""
+        self.flow.resume()
+        self.follow()
+
+    def back_to_exercise(self) -> None:
+        """The exercise again: the screen the trainee was on, or Welcome (that person has gone)."""
         target = self.return_to
         if target is not None:
             name, params = target
-            from kiosk.ui.screen import SCREENS
-
             if not SCREENS[name].in_session or self.app.session.state in (State.ACTIVE, State.WARNING):
-                self.app.nav.show(name, **params)
+                self.app.nav.show(name, **params)  # where the trainee was, as Retour would
                 return
         self.app.nav.welcome()
 
     def stop_exercise(self) -> None:
         """"Arrêter l'exercice": not reached is a failure (the core says why)."""
-        self.training.stop()
-        self.app.nav.show(RESULT)
+        self.flow.stop()
+        self.follow()
+
+    def show_summary(self) -> None:
+        self.flow.show_summary()
+        self.follow()
 
     def restart(self) -> None:
-        """"Recommencer": the demo data and every result back to the start."""
+        """"Recommencer": the demo data and every result back to the start; the summary says so."""
         self.leave_session()
-        self.training.restart()
-        self.active = None
+        self.flow.restart()
         self.refresh_band()
+        self.follow()
 
 
 def training_mode(app: Any) -> TrainingMode | None:
@@ -308,6 +332,7 @@ class TrainingScreen(Screen):
 
 
 @screen(MENU, order=11)
+@step_screen(TrainingFlow, TrainingStep.MENU)
 class TrainingMenuScreen(TrainingScreen):
     title_key = "training.ui.menu.title"  # "Choisissez un exercice": the title says what to do
 
@@ -324,10 +349,10 @@ class TrainingMenuScreen(TrainingScreen):
         for line in self.lines:
             self.add(Button(line.exercise.title_key, STATE_ICONS.get(line.state, "forward"), min_mm=17,
                             name=f"training.exercise.{line.exercise.id}",
-                            on_activate=lambda i=line.exercise.id: self.app.nav.show(GOAL, exercise=i)))
+                            on_activate=lambda i=line.exercise.id: self.mode.choose(i)))
         # no action row: its room holds the last row of exercises at the default text size
         self.add(Button("training.ui.menu.summary", "info", min_mm=17, name="training.summary",
-                        on_activate=lambda: self.app.nav.show(SUMMARY)),
+                        on_activate=self.mode.show_summary),
                  Button("training.ui.menu.leave", "back", min_mm=17, name="training.leave",
                         on_activate=lambda: self.app.nav.welcome()))
 
@@ -341,9 +366,10 @@ class TrainingMenuScreen(TrainingScreen):
 
 
 @screen(GOAL, order=12)
+@step_screen(TrainingFlow, TrainingStep.GOAL)
 class TrainingGoalScreen(TrainingScreen):
     def build(self) -> None:
-        self.exercise = self.mode.training.exercise(self.params.get("exercise", "hide_document"))
+        self.exercise = self.mode.flow.exercise
         ex = self.exercise
         self.content.spacing_mm = 3  # short paragraphs of one explanation: kept together on a page
         self.add(Text(key=ex.goal_key, style="strong"),
@@ -354,13 +380,14 @@ class TrainingGoalScreen(TrainingScreen):
         self.add(Text(key="training.ui.goal.check"))
         self.add_secondary(self.back_to_menu_button())
         self.add_main(Button("training.ui.goal.start", "forward", kind="primary", name="training.start",
-                               on_activate=lambda: self.mode.start(ex.id)))
+                               on_activate=self.mode.start))
 
     def title(self) -> str:
         return look().tr(self.exercise.title_key)
 
 
 @screen(RESULT, order=13)
+@step_screen(TrainingFlow, TrainingStep.RESULT)
 class TrainingResultScreen(TrainingScreen):
     title_key = "training.ui.result.title"
 
@@ -386,11 +413,12 @@ class TrainingResultScreen(TrainingScreen):
             self.add(Band("training.ui.result.failure", icon="close"))
         self.add(Text(key=run.verdict.reason_key, style="strong"))
         self.add_secondary(Button("training.ui.result.again", "repeat", name="training.again",
-                                  on_activate=lambda: self.app.nav.show(GOAL, exercise=run.exercise.id)))
+                                  on_activate=lambda: self.mode.choose(run.exercise.id)))
         self.add_main(self.back_to_menu_button(kind="primary"))
 
 
 @screen(SUMMARY, order=14)
+@step_screen(TrainingFlow, TrainingStep.SUMMARY)
 class TrainingSummaryScreen(TrainingScreen):
     title_key = SUMMARY_TITLE_KEY
 
@@ -401,7 +429,7 @@ class TrainingSummaryScreen(TrainingScreen):
     def build(self) -> None:
         training = self.mode.training
         self.content.spacing_mm = 2  # one list: its lines close together
-        if self.params.get("restarted"):
+        if self.mode.flow.restarted:
             self.add(Band("training.ui.summary.restarted", icon="info"))
         count = len(training.exercises)
         self.add(Text(source=lambda: look().catalog.tr_n("training.summary.done", training.succeeded, total=count),
@@ -419,9 +447,8 @@ class TrainingSummaryScreen(TrainingScreen):
             self.app, title_key="training.ui.summary.restart.title",
             line_keys=("training.ui.summary.restart.line1", "training.ui.summary.restart.line2"),
             yes_key=RESTART_KEY, no_key="training.ui.summary.restart.no", yes_icon="repeat",
-            on_yes=self.restart))
+            on_yes=self.mode.restart))
 
-    def restart(self) -> None:
-        self.mode.restart()
-        self.app.nav.reset(MENU)
-        self.app.nav.show(SUMMARY, restarted=True)
+
+# the exercise itself is the normal kiosk: from Welcome, or where the trainee was
+register_exit(TrainingFlow, lambda nav, _flow: training_mode(nav.app).back_to_exercise(), step=TrainingStep.EXERCISE)
