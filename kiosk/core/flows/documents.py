@@ -4,12 +4,14 @@ Steps::
 
     CATEGORIES --choose_category--> LIST --open_document--> VIEWER --ask_hide--> CONFIRM_HIDE --confirm--> VIEWER
                                                                    \\-ask_show--> CONFIRM_SHOW --confirm--> VIEWER
+                                                                   \\-show_lab--> LAB --back--> VIEWER
 
 The viewer holds one page at a time: text pages for ``text/plain``; for a PDF
 or an image the UI renders ``data`` itself, and the page count comes from the
 injected ``page_counter(content)`` (or ``set_page_count(n)`` once the UI knows
 it). Zoom goes through ``ZOOM_LEVELS``. Lab results come as ``lab_lines``, each
-with its assessment as a catalogue key ("dans la normale"), never a colour.
+with its assessment as a catalogue key ("dans la normale"), never a colour; a
+document that has some can show them in words at the LAB step.
 
 ``DocumentsFlow.for_document(ctx, id)`` opens one document straight in the
 viewer (a message attachment): back from the viewer leaves that flow.
@@ -60,6 +62,7 @@ class DocumentsStep(enum.Enum):
     VIEWER = "viewer"
     CONFIRM_HIDE = "confirm_hide"
     CONFIRM_SHOW = "confirm_show"
+    LAB = "lab"  # the document's lab results, in words
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ PageCounter = Callable[[DocumentContent], int]
 class DocumentsFlow(Flow):
     Step = DocumentsStep
     scope = SCOPE_DOCUMENTS
-    STEP_NUMBERS = {"CATEGORIES": 1, "LIST": 2, "VIEWER": 3, "CONFIRM_HIDE": 4, "CONFIRM_SHOW": 4}
+    STEP_NUMBERS = {"CATEGORIES": 1, "LIST": 2, "VIEWER": 3, "CONFIRM_HIDE": 4, "CONFIRM_SHOW": 4, "LAB": 3}
 
     title_key = TITLE_KEY
     page_key = PAGE_KEY
@@ -159,7 +162,7 @@ class DocumentsFlow(Flow):
     @property
     def step_number(self) -> int:
         if self._single:
-            return 1 if self.step is DocumentsStep.VIEWER else 2
+            return 1 if self.step in (DocumentsStep.VIEWER, DocumentsStep.LAB) else 2
         return super().step_number
 
     # ------------------------------------------------------------ the list
@@ -360,6 +363,14 @@ class DocumentsFlow(Flow):
         if self.document is None or not self.document.hidden_from_professionals:
             return False
         self._go(DocumentsStep.CONFIRM_SHOW)
+        return True
+
+    @action("VIEWER")
+    def show_lab(self) -> bool:
+        """The open document's lab results in words (the same step number: still this document)."""
+        if not self.lab_lines:
+            return False
+        self._go(DocumentsStep.LAB)
         return True
 
     @action("CONFIRM_HIDE", "CONFIRM_SHOW")
