@@ -5,6 +5,7 @@ a page at a time, who wrote it and when on every page; a test's name and value n
 its normal range on another page. The names are the kiosk's plain words for the test's code
 (kiosk.core.labels). Never colour alone: the words say "au-dessus de la normale", an arrow
 icon says it again. The values are health content: describe() marks the screen private.
+It shows the LAB step of the viewer's DocumentsFlow; Retour is the flow's back, to the viewer.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 from kiosk.core.flows.documents import DocumentsFlow, DocumentsStep
 from kiosk.core.labels import lab_test_of
 from kiosk.core.speech import ScreenDescription
+from kiosk.ui.journey import JourneyScreen
 from kiosk.ui.look import look
 from kiosk.ui.reading import ReadingView, Words, read_in, reading_lines, save_place, saved_place, short_date
-from kiosk.ui.screen import Screen, screen
-from kiosk.ui.screens.documents_viewer import back_to, flow_for
+from kiosk.ui.screen import screen, step_screen
+from kiosk.ui.screens.documents_viewer import FLOW_KEY, flow_for
 
 
 # --- lab results in words ---------------------------------------------------------------------
@@ -37,21 +39,22 @@ ASSESSMENT_ICONS = {"below": "down", "within": "check", "above": "up", "unknown"
 
 
 @screen("documents.lab", order=44)
-class LabScreen(Screen):
+@step_screen(DocumentsFlow, DocumentsStep.LAB)
+class LabScreen(JourneyScreen):
     title_key = "screens.documents.lab.title"
+    flow_key = FLOW_KEY
+    journey_flow = staticmethod(flow_for)
 
     @classmethod
     def prepare(cls, app: Any, params: dict[str, Any]):
-        from kiosk.ui.flow_context import load_first
-        from kiosk.ui.screens.documents_viewer import FLOW_KEY
+        return None if params.get("document_flow") is not None else super().prepare(app, params)
 
-        return None if params.get("document_flow") is not None else load_first(app, FLOW_KEY, flow_for)
+    def get_flow(self) -> DocumentsFlow:
+        given = self.params.get("document_flow")  # another journey's document (a message attachment)
+        return given if given is not None else flow_for(self.app)
 
-    def build(self) -> None:
-        given = self.params.get("document_flow")
-        self.flow: DocumentsFlow = given if given is not None else flow_for(self.app)
-        if given is None:
-            back_to(self.flow, DocumentsStep.VIEWER)
+    def build(self) -> None:  # no banner: the results are read like the document
+        self.flow: DocumentsFlow = self.get_flow()
         self.step = (self.flow.step_number, self.flow.step_count)
         self.reading: ReadingView | None = None
         document = self.flow.document

@@ -133,8 +133,13 @@ class ViewerScreen(JourneyScreen):
                                 on_activate=self.ask))
         if self.flow.lab_lines:
             tools.append(Button("screens.documents.viewer.lab", "info", name="documents.lab", style=nav_style(),
-                                on_activate=lambda: self.app.nav.show("documents.lab", **self.params)))
+                                on_activate=self.show_lab))
         return tools
+
+    def show_lab(self) -> None:
+        """The results in words, for this flow; Retour comes back here, to the same place."""
+        self.flow.show_lab()
+        self.app.nav.follow(self.flow, remember=True, **self.params)
 
     # -- the words, reflowed ------------------------------------------------------------------
     def _reading_body(self, document: Any) -> ReadingView:
