@@ -2,12 +2,16 @@
 
 - no code of kiosk/ui shows a journey step's screen by its name (`nav.show("documents.list")`):
   it calls `nav.follow(flow)` and the flow's step says which screen comes;
+- no screen and no picture set-up (kiosk/ui/screens, kiosk/ui/shot_states) calls `nav.show` with a
+  screen named in the source at all (a string, a screen constant such as RESULT, `self.name`):
+  a journey starts from its flow, and a picture presses the kiosk's buttons to get there;
 - nothing outside the navigator (kiosk/ui/screen.py) calls its private parts (`nav._display`);
 - screens, overlays and the journey base use of the app only what kiosk.ui.context.ScreenContext
   offers (a narrow, typed context, not the whole app).
 
 Picture set-ups (`demo_state`, functions with "shot" in their name, a shot-states package) put
-the kiosk in a given state for `kiosk shots`: they may name the screen they draw and drive the app.
+the kiosk in a given state for `kiosk shots`: they may name the screen they check they reached
+(`on_screen`) and drive the app, but never show a screen by its name.
 """
 
 from __future__ import annotations
@@ -84,6 +88,47 @@ def shown_by_name(files: list[Path], journey_names: set[str]) -> list[str]:
     return found
 
 
+def names_a_screen(node: ast.expr) -> bool:
+    """A screen named in the source: a string (or f-string), a screen constant (RESULT, module.GOAL),
+    a screen's own name (`self.name`), or a choice between such. A name kept from the way the
+    person came (`nav.show(name, **params)` of a remembered place) names none."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id.isupper()
+    if isinstance(node, ast.Attribute):
+        return node.attr.isupper() or node.attr == "name"
+    if isinstance(node, ast.IfExp):
+        return names_a_screen(node.body) or names_a_screen(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(names_a_screen(value) for value in node.values)
+    return False
+
+
+def is_nav(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "nav" or isinstance(node, ast.Name) and node.id == "nav"
+
+
+def shows_a_named_screen(files: list[Path]) -> list[str]:
+    """Every `nav.show(…)` given a screen named in the source, picture set-ups included."""
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "show" and is_nav(node.func.value)):
+                continue
+            shown = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name"), None)
+            if shown is not None and names_a_screen(shown):
+                found.append(f"{where(path)}:{node.lineno} nav.show({ast.unparse(shown)})")
+    return found
+
+
+def screens_and_picture_files() -> list[Path]:
+    return sorted(p for folder in ("screens", "shot_states") for p in (UI / folder).glob("*.py"))
+
+
 def private_navigator_calls(files: list[Path]) -> list[str]:
     found = []
     for path in files:
@@ -151,6 +196,10 @@ def test_no_screen_names_the_screen_of_a_journey_step():
     assert shown_by_name(ui_files(), step_screen_names(ui_files())) == []
 
 
+def test_no_screen_or_picture_shows_a_screen_by_its_name():
+    assert shows_a_named_screen(screens_and_picture_files()) == []
+
+
 def test_nothing_outside_the_navigator_calls_its_private_parts():
     assert private_navigator_calls(ui_files()) == []
 
@@ -175,4 +224,21 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
     shown = shown_by_name([bad], {"x.one"})
     assert len(shown) == 1 and shown[0].endswith(":6 nav.show('x.one')")  # not the picture's set-up
     assert [f.split(" ")[-1] for f in private_navigator_calls([bad])] == ["nav._display"]
+    assert [f.split(":")[-1] for f in shows_a_named_screen([bad])] == ["6 nav.show('x.one')", "10 nav.show('x.one')"]
     assert [f.split(" ")[-1] for f in outside_the_context([bad], {"nav"})] == ["app.kiosk_mode"]
+
+
+def test_a_screen_named_any_way_is_caught(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "RESULT = 'training.result'\n"
+        "def go(self, app, name, params):\n"
+        "    self.app.nav.show(RESULT)\n"
+        "    app.nav.show(screens.GOAL, exercise=1)\n"
+        "    self.app.nav.show('a.pin' if self.ok else self.name, remember=False)\n"
+        "    nav.show(f'documents.{name}')\n"
+        "    app.nav.show(name=\"documents.lab\")\n"
+        "    app.nav.show(name, **params)\n"  # a place remembered on the way: no name in the source
+        "    app.nav.follow(flow)\n"
+    )
+    assert [int(f.split(":")[1].split(" ")[0]) for f in shows_a_named_screen([bad])] == [3, 4, 5, 6, 7]
