@@ -330,6 +330,19 @@ def lab_pages(pilot):
     raise AssertionError("more than 40 pages")
 
 
+def test_lab_values_are_a_step_of_the_flow_and_retour_is_its_back(pilot):
+    app = pilot.app
+    screen, flow, _ = open_document(pilot, BIO, Category.RESULTAT)
+    pilot.tap("Résultats en clair")
+    assert app.nav.current.name == "documents.lab" and flow.step is DocumentsStep.LAB
+    assert "Étape 3 sur 4" in pilot.texts(everywhere=True)
+    pilot.tap("bar.back")
+    assert app.nav.current.name == "documents.viewer" and flow.step is DocumentsStep.VIEWER
+    assert flow.document.id == BIO
+    pilot.tap("bar.back")
+    assert app.nav.current.name == "documents.list" and flow.step is DocumentsStep.LIST
+
+
 def test_lab_values_in_words_never_apart_from_their_range_the_sender_on_every_page(pilot):
     app = pilot.app
     screen, flow, _ = open_document(pilot, BIO, Category.RESULTAT)
